@@ -1,0 +1,3 @@
+"""intacct-sync: Sage Intacct AP and GL into Unity Catalog Delta tables, read-only on the Intacct side."""
+
+__version__ = "0.1.0"

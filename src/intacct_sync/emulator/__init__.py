@@ -1,0 +1,1 @@
+"""A faithful local Sage Intacct XML gateway: server, synthetic company, faults, mutations."""

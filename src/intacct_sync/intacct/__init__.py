@@ -1,0 +1,1 @@
+"""Everything that speaks to Sage Intacct's XML gateway. Nothing here knows about Spark."""

@@ -1,0 +1,151 @@
+"""The catalog of Intacct objects that intacct-sync keeps in step, declared as data.
+
+What differs between objects (table, key, cursor, parents, money fields, delete strategy,
+dependency tier) lives here and nowhere else: code never branches on an object's name.
+Field lists are not declared: they come from Intacct's ``lookup`` at run time, so custom fields
+appear on their own (PROTOCOL.md §6.1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class DeleteStrategy(str, Enum):
+    """How deletes of an object's records are found (PROTOCOL.md §9)."""
+
+    AUDIT = "audit"  # AUDITHISTORY rows with ACCESSMODE 'D', falling back to key reconciliation
+    CASCADE = "cascade"  # lines: gone when their header is gone, plus key reconciliation
+    RECONCILE = "reconcile"  # key reconciliation only (master data that has no audit trail)
+
+
+class ReadFunction(str, Enum):
+    QUERY = "query"  # keyset pages on (cursor, key), pagesize up to 2000 (PROTOCOL.md §5.2)
+    READ_BY_QUERY = "readByQuery"  # readByQuery + readMore by resultId, pagesize up to 1000 (§5.1)
+
+
+@dataclass(frozen=True)
+class Parent:
+    """A foreign key from this object to a header object (``field`` holds the parent's key)."""
+
+    field: str
+    object: str
+
+
+@dataclass(frozen=True)
+class ObjectSpec:
+    name: str  # Intacct object name, e.g. APBILL
+    table: str  # Delta table name, e.g. ap_bill
+    key: str = "RECORDNO"
+    cursor: str = "WHENMODIFIED"  # timestamp in the company time zone (PROTOCOL.md §7)
+    # Creation timestamp used to catch records whose cursor is empty (PROTOCOL.md §7: on
+    # transactions WHENCREATED is a date and AUWHENCREATED the real creation time).
+    created: str | None = "WHENCREATED"
+    parents: tuple[Parent, ...] = ()
+    money_fields: tuple[str, ...] = ()  # summed by reconciliation
+    money_group_by: str | None = None  # e.g. GLENTRY's TR_TYPE (debit 1 / credit -1)
+    deletes: DeleteStrategy = DeleteStrategy.RECONCILE
+    tier: int = 0  # dependency order: 0 dimensions and accounts, 1 vendors, 2 headers, 3 lines
+    read_function: ReadFunction = ReadFunction.QUERY
+    user_defined: bool = False
+    dimension: bool = False
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def audit_object_type(self) -> str:
+        """AUDITHISTORY.OBJECTTYPE is the lowercase object name (PROTOCOL.md §8)."""
+        return self.name.lower()
+
+
+def _dimension(name: str, table: str) -> ObjectSpec:
+    return ObjectSpec(name=name, table=table, dimension=True, tier=0, deletes=DeleteStrategy.AUDIT)
+
+
+CATALOG: dict[str, ObjectSpec] = {
+    spec.name: spec
+    for spec in (
+        _dimension("DEPARTMENT", "department"),
+        _dimension("LOCATION", "location"),
+        _dimension("CLASS", "class"),
+        _dimension("PROJECT", "project"),
+        _dimension("CUSTOMER", "customer"),
+        _dimension("EMPLOYEE", "employee"),
+        _dimension("ITEM", "item"),
+        ObjectSpec("GLACCOUNT", "gl_account", tier=0, deletes=DeleteStrategy.AUDIT),
+        ObjectSpec(
+            "VENDOR", "vendor", tier=1, money_fields=("TOTALDUE",), deletes=DeleteStrategy.AUDIT
+        ),
+        ObjectSpec(
+            "APBILL",
+            "ap_bill",
+            created="AUWHENCREATED",
+            money_fields=("TOTALENTERED", "TOTALDUE"),
+            deletes=DeleteStrategy.AUDIT,
+            tier=2,
+        ),
+        ObjectSpec(
+            "APBILLITEM",
+            "ap_bill_item",
+            parents=(Parent("RECORDKEY", "APBILL"),),
+            money_fields=("AMOUNT",),
+            deletes=DeleteStrategy.CASCADE,
+            tier=3,
+        ),
+        ObjectSpec(
+            "APPYMT",
+            "ap_payment",
+            created="AUWHENCREATED",
+            money_fields=("TOTALENTERED",),
+            deletes=DeleteStrategy.AUDIT,
+            tier=2,
+        ),
+        ObjectSpec(
+            "APPYMTDETAIL",
+            "ap_payment_detail",
+            parents=(Parent("PAYMENTKEY", "APPYMT"), Parent("RECORDKEY", "APBILL")),
+            money_fields=("PAYMENTAMOUNT",),
+            deletes=DeleteStrategy.CASCADE,
+            tier=3,
+        ),
+        ObjectSpec("GLBATCH", "gl_batch", deletes=DeleteStrategy.AUDIT, tier=2),
+        ObjectSpec(
+            "GLENTRY",
+            "gl_entry",
+            parents=(Parent("BATCHNO", "GLBATCH"),),
+            money_fields=("AMOUNT",),
+            money_group_by="TR_TYPE",
+            deletes=DeleteStrategy.CASCADE,
+            tier=3,
+        ),
+    )
+}
+
+_UDD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+
+
+def udd_spec(object_name: str) -> ObjectSpec:
+    """The spec of a user-defined dimension found with getDimensions (PROTOCOL.md §6.3).
+
+    UDDs are platform objects: their key is ``id`` and they are read with readByQuery.
+    """
+    if not _UDD_NAME.match(object_name):
+        raise ValueError(f"user-defined dimension name {object_name!r} is not a safe table name")
+    return ObjectSpec(
+        name=object_name,
+        table=f"udd_{object_name.lower()}",
+        key="id",
+        cursor="updatedAt",
+        created="createdAt",
+        tier=0,
+        read_function=ReadFunction.READ_BY_QUERY,
+        user_defined=True,
+        dimension=True,
+        deletes=DeleteStrategy.RECONCILE,
+    )
+
+
+def children_of(name: str, catalog: dict[str, ObjectSpec] = CATALOG) -> list[tuple[ObjectSpec, Parent]]:
+    """The line objects whose records die with a record of ``name`` (delete cascades)."""
+    return [(spec, p) for spec in catalog.values() for p in spec.parents if p.object == name]

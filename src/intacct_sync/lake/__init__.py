@@ -1,0 +1,1 @@
+"""Everything about Spark and Delta. Nothing here knows about XML."""
