@@ -1,0 +1,124 @@
+"""The ``intacct-sync`` command; ``main`` is also the Databricks wheel task's entry point.
+
+Exit status: 0 everything succeeded, 1 an object failed (``_sync_runs`` says which and why),
+2 bad configuration or credentials (nothing was written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from intacct_sync import __version__
+from intacct_sync.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("intacct_sync")
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="intacct-sync", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"intacct-sync {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    target = argparse.ArgumentParser(add_help=False)
+    target.add_argument("--config", help="YAML file of settings (flags and environment win over it)")
+    target.add_argument("--catalog", help="Unity Catalog catalog (default main)")
+    target.add_argument("--schema", help="schema for the tables (default intacct)")
+    target.add_argument("--warehouse", help="local runs: warehouse directory (default ./.lakehouse)")
+    target.add_argument("--secret-scope", dest="secret_scope", help="Databricks secret scope (default intacct)")
+    target.add_argument("--endpoint-url", dest="endpoint_url", help="Intacct XML gateway URL")
+    target.add_argument("--entity", dest="entities", action="append", help="entity (location) ID; repeatable")
+    target.add_argument("--timezone", help="time zone of Intacct's timestamps (default America/Los_Angeles)")
+    target.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+
+    run = sub.add_parser("run", parents=[target], help="sync Intacct into Delta tables")
+    run.add_argument("--objects", help="comma list of objects, e.g. APBILL,VENDOR (default: all)")
+    run.add_argument("--exclude", help="comma list of objects to leave out")
+    run.add_argument("--full-refresh", dest="full_refresh", action="store_true", default=None)
+    run.add_argument("--backfill-from", dest="backfill_from", help="re-read changes since this date (YYYY-MM-DD)")
+    run.add_argument("--reconcile-keys", dest="reconcile_keys", action="store_true", default=None,
+                     help="also compare every key with Intacct and mark missing rows deleted")
+    run.add_argument("--hard-delete", dest="hard_delete", action="store_true", default=None)
+    run.add_argument("--page-size", dest="page_size", type=int)
+    run.add_argument("--max-in-flight", dest="max_in_flight", type=int)
+    run.add_argument("--lookback-hours", dest="lookback", type=float)
+    run.add_argument("--lag-minutes", dest="lag", type=float)
+    run.add_argument("--no-progress", dest="progress", action="store_false", default=None)
+
+    sub.add_parser("status", parents=[target], help="last runs and watermarks")
+    sub.add_parser("check", parents=[target], help="log in, read one row of each object, check the schema is writable")
+    demo = sub.add_parser("demo", help="emulator -> full sync -> changes -> incremental sync -> summary")
+    demo.add_argument("--warehouse", default=".demo/lakehouse")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--scale", default="small")
+    emu = sub.add_parser("emulator", help="serve the embedded Intacct gateway emulator", add_help=False)
+    emu.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["emulator"]:  # the emulator parses its own flags
+        from intacct_sync.emulator.server import main as emulator_main
+
+        return emulator_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    _logging(getattr(args, "verbose", False))
+    try:
+        if args.command == "demo":
+            from intacct_sync.demo import run_demo
+
+            return run_demo(warehouse=args.warehouse, seed=args.seed, scale=args.scale)
+        settings = load_settings(_flags(args))
+        return COMMANDS[args.command](settings)
+    except ConfigError as exc:
+        print(f"intacct-sync: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
+def _flags(args: argparse.Namespace) -> dict:
+    flags = {k: v for k, v in vars(args).items() if v is not None and k not in {"command", "verbose"}}
+    return flags
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("py4j", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def cmd_run(settings: Settings) -> int:
+    from intacct_sync.runner import run_sync
+    from intacct_sync.report import print_summary
+
+    summary = run_sync(settings)
+    print_summary(summary)
+    return summary.exit_code
+
+
+def cmd_status(settings: Settings) -> int:
+    from intacct_sync.report import print_status
+    from intacct_sync.runner import open_lake
+
+    spark, names, state = open_lake(settings)
+    print_status(state)
+    return EXIT_OK
+
+
+def cmd_check(settings: Settings) -> int:
+    from intacct_sync.check import run_check
+
+    return EXIT_OK if run_check(settings) else EXIT_FAILED
+
+
+COMMANDS = {"run": cmd_run, "status": cmd_status, "check": cmd_check}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""One typed settings object, built once from flags, environment and an optional YAML file.
+
+Precedence: command-line flags, then environment variables (``INTACCT_SYNC_<NAME>``), then the
+YAML file (``--config``), then the defaults below. Everything is validated here, at the door, so a
+bad setting fails in seconds with a message that says what to fix. No other module but this one
+and ``secrets.py`` reads the environment.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from intacct_sync.intacct.objects import CATALOG
+
+DEFAULT_ENDPOINT = "https://api.intacct.com/ia/xml/xmlgw.phtml"
+ENV_PREFIX = "INTACCT_SYNC_"
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
+_OBJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # where Intacct is
+    endpoint_url: str = DEFAULT_ENDPOINT
+    secret_scope: str = "intacct"
+    entities: tuple[str, ...] = ()  # empty: top level with showprivate (PROTOCOL.md §10)
+    timezone: str = "America/Los_Angeles"  # zone of Intacct's naive timestamps (PROTOCOL.md §7)
+    # where the tables go
+    catalog: str = "main"
+    schema: str = "intacct"
+    warehouse: str = ".lakehouse"  # local runs only
+    # what to sync
+    objects: tuple[str, ...] = ()  # empty: every catalog object plus discovered UDDs
+    exclude: tuple[str, ...] = ()
+    discover_udds: bool = True
+    append_objects: tuple[str, ...] = ()  # keep every version instead of MERGE
+    # how
+    full_refresh: bool = False
+    backfill_from: date | None = None
+    lookback: timedelta = timedelta(hours=3)
+    lag: timedelta = timedelta(minutes=5)
+    reconcile_keys: bool = False  # force a key reconciliation this run
+    key_reconcile_every: timedelta = timedelta(days=7)
+    hard_delete: bool = False
+    page_size: int = 2000
+    max_in_flight: int = 2
+    object_time_budget: timedelta = timedelta(hours=2)
+    reconcile: bool = True  # counts and money sums against Intacct after each object
+    progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def selected_objects(self) -> tuple[str, ...]:
+        chosen = self.objects or tuple(CATALOG)
+        return tuple(name for name in chosen if name not in self.exclude)
+
+
+def validate(s: Settings) -> None:
+    for label, value in (("catalog", s.catalog), ("schema", s.schema)):
+        if not _IDENTIFIER.match(value or ""):
+            raise ConfigError(
+                f"{label} {value!r} is not a valid name: use letters, digits and underscores, "
+                "starting with a letter or underscore (at most 255 characters)."
+            )
+    if s.secret_scope and not re.match(r"^[A-Za-z0-9_.\-]{1,128}$", s.secret_scope):
+        raise ConfigError(f"secret scope {s.secret_scope!r} is not a valid Databricks scope name.")
+    for name in (*s.objects, *s.exclude, *s.append_objects):
+        if not _OBJECT_NAME.match(name):
+            raise ConfigError(f"object name {name!r} is not valid: use Intacct object names such as APBILL.")
+    for entity in s.entities:
+        if not re.match(r"^[A-Za-z0-9_\-]{1,40}$", entity):
+            raise ConfigError(f"entity {entity!r} is not a valid Intacct location (entity) ID.")
+    try:
+        ZoneInfo(s.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"time zone {s.timezone!r} is unknown: use an IANA name such as America/Los_Angeles "
+            "(the time zone of the Intacct web-services user)."
+        ) from None
+    if not 1 <= s.page_size <= 2000:
+        raise ConfigError(f"page size {s.page_size} is out of range: Intacct's query allows 1 to 2000.")
+    if not 1 <= s.max_in_flight <= 16:
+        raise ConfigError(f"max in flight {s.max_in_flight} is out of range (1 to 16; Intacct's default tier allows 2).")
+    for label, value in (("lookback", s.lookback), ("lag", s.lag)):
+        if value < timedelta(0) or value > timedelta(days=31):
+            raise ConfigError(f"{label} {value} is out of range (0 to 31 days).")
+    if s.object_time_budget <= timedelta(0):
+        raise ConfigError("object time budget must be positive.")
+    if s.backfill_from is not None and s.backfill_from > date.today() + timedelta(days=1):
+        raise ConfigError(f"backfill date {s.backfill_from} is in the future.")
+    check_endpoint(s.endpoint_url)
+
+
+def check_endpoint(url: str) -> None:
+    """Intacct is https only; plain http is allowed for loopback (the embedded emulator)."""
+    parsed = urlparse(url or "")
+    if parsed.scheme == "https" and parsed.hostname:
+        return
+    if parsed.scheme == "http" and parsed.hostname and _is_loopback(parsed.hostname):
+        return
+    raise ConfigError(
+        f"endpoint {_safe_url(url)!r} is not allowed: Intacct must be reached over https:// "
+        "(plain http:// is accepted only for a loopback address such as the embedded emulator)."
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _safe_url(url: str) -> str:
+    parsed = urlparse(url or "")
+    if parsed.password or parsed.username:  # never echo credentials embedded in a URL
+        return parsed._replace(netloc=parsed.hostname or "").geturl()
+    return url
+
+
+# --- building Settings from the three sources ---------------------------------------------------
+
+_TUPLES = {"entities", "objects", "exclude", "append_objects"}
+_BOOLS = {"discover_udds", "full_refresh", "reconcile_keys", "hard_delete", "reconcile", "progress"}
+_INTS = {"page_size", "max_in_flight"}
+_DURATIONS = {  # setting -> unit of its plain-number form
+    "lookback": "hours",
+    "lag": "minutes",
+    "key_reconcile_every": "days",
+    "object_time_budget": "minutes",
+}
+
+
+def load_settings(
+    flags: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    config_file: str | None = None,
+) -> Settings:
+    """Merge file < environment < flags over the defaults, coerce types, validate."""
+    env = os.environ if env is None else env
+    merged: dict[str, Any] = {}
+    path = (flags or {}).get("config") or env.get(ENV_PREFIX + "CONFIG") or config_file
+    if path:
+        merged.update(_read_yaml(path))
+    known = {f.name for f in fields(Settings)} - {"extra"}
+    for name in known:
+        raw = env.get(ENV_PREFIX + name.upper())
+        if raw not in (None, ""):
+            merged[name] = raw
+    if "endpoint_url" not in merged and env.get("INTACCT_ENDPOINT_URL"):
+        merged["endpoint_url"] = env["INTACCT_ENDPOINT_URL"]
+    for name, value in (flags or {}).items():
+        if name in known and value is not None:
+            merged[name] = value
+    return Settings(**{name: _coerce(name, value) for name, value in merged.items()})
+
+
+def _read_yaml(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file {path!r}: {exc.strerror}.") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path!r} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path!r} must hold a mapping of setting: value.")
+    unknown = sorted(set(data) - {f.name for f in fields(Settings)})
+    if unknown:
+        raise ConfigError(f"config file {path!r} has unknown settings: {', '.join(unknown)}.")
+    return data
+
+
+def _coerce(name: str, value: Any) -> Any:
+    try:
+        if name in _TUPLES:
+            items = value.split(",") if isinstance(value, str) else list(value)
+            cleaned = tuple(str(v).strip() for v in items if str(v).strip())
+            return tuple(v.upper() for v in cleaned) if name != "entities" else cleaned
+        if name in _BOOLS:
+            return _bool(value)
+        if name in _INTS:
+            return int(value)
+        if name in _DURATIONS:
+            return value if isinstance(value, timedelta) else timedelta(**{_DURATIONS[name]: float(value)})
+        if name == "backfill_from":
+            return value if isinstance(value, date) or value is None else date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        raise ConfigError(f"setting {name} has a bad value {value!r}.") from None
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(value)

@@ -1,0 +1,208 @@
+"""One object's sync from state to state, and the run over all configured objects.
+
+This is the only module that knows both halves: ``intacct/`` (XML, HTTP) and ``lake/`` (Spark,
+Delta). For each object: read the watermark, read pages from Intacct in the window
+``[watermark - lookback, now - lag]`` (everything on the first run or a full refresh), load them
+with one MERGE, apply deletes, reconcile, and only then advance the watermark and write the run
+row. A failure anywhere leaves that object's watermark where it was; the other objects go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from itertools import groupby
+
+import pyarrow as pa
+
+from intacct_sync.config import ConfigError, Settings
+from intacct_sync.intacct.objects import CATALOG, ObjectSpec, udd_spec
+from intacct_sync.progress import Progress
+from intacct_sync.sync_object import ObjectResult, ObjectSync
+
+log = logging.getLogger("intacct_sync.pipeline")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_run_id(now: datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    results: list[ObjectResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[ObjectResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    @property
+    def api_calls(self) -> int:
+        return sum(r.api_calls for r in self.results)
+
+
+class Pipeline:
+    """The run over all configured objects, in dependency order, within Intacct's limit."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        client,  # intacct_sync.intacct.client.IntacctClient
+        spark,
+        *,
+        now: Callable[[], datetime] = utcnow,
+        run_id: str | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        from intacct_sync.lake.spark import TableNames
+        from intacct_sync.lake.state import StateStore
+
+        self.settings = settings
+        self.client = client
+        self.spark = spark
+        self.now = now
+        self.run_id = run_id or new_run_id(now())
+        self.names = TableNames(settings.catalog, settings.schema)
+        self.progress = progress or Progress(enabled=settings.progress)
+        self._state: StateStore | None = None
+        self._state_factory = lambda: StateStore(spark, self.names)
+
+    @property
+    def state(self):
+        if self._state is None:
+            self.names.ensure_schema(self.spark)
+            self._state = self._state_factory()
+        return self._state
+
+    def resolve_objects(self) -> list[ObjectSpec]:
+        """The catalog objects chosen, plus user-defined dimensions found with getDimensions.
+
+        Unknown names fail here, before anything is read or written.
+        """
+        wanted = self.settings.selected_objects
+        specs = {name: CATALOG[name] for name in wanted if name in CATALOG}
+        unknown = [name for name in wanted if name not in CATALOG]
+        if self.settings.discover_udds or unknown:
+            udds = {d.object_name.upper(): d.object_name for d in self.client.dimensions() if d.user_defined}
+            for name in unknown:
+                if name in udds:
+                    specs[name] = udd_spec(udds[name])
+            if self.settings.discover_udds and not self.settings.objects:
+                for upper, original in udds.items():
+                    if upper not in self.settings.exclude:
+                        specs.setdefault(upper, udd_spec(original))
+        missing = [name for name in unknown if name not in specs]
+        if missing:
+            known = ", ".join(sorted(CATALOG))
+            raise ConfigError(
+                f"unknown Intacct object(s) {', '.join(missing)}: choose from {known} "
+                "or a user-defined dimension listed by getDimensions."
+            )
+        return sorted(specs.values(), key=lambda s: (s.tier, s.name))
+
+    def run(self) -> RunSummary:
+        specs = self.resolve_objects()
+        summary = RunSummary(self.run_id)
+        targets = [(spec, entity) for spec in specs for entity in (self.settings.entities or ("",))]
+        log.info("run %s: %d objects, %d entities", self.run_id, len(specs), len(self.settings.entities) or 1)
+        with self.progress, ThreadPoolExecutor(self.settings.max_in_flight, "sync") as pool:
+            for _tier, group in groupby(targets, key=lambda t: t[0].tier):
+                futures = [pool.submit(self.sync_one, spec, entity) for spec, entity in group]
+                summary.results.extend(f.result() for f in futures)
+        return summary
+
+    def sync_one(self, spec: ObjectSpec, entity: str) -> ObjectResult:
+        client = self.client.for_entity(entity) if entity else self.client
+        job = ObjectSync(
+            spec=spec,
+            entity=entity,
+            settings=self.settings,
+            client=client,
+            spark=self.spark,
+            names=self.names,
+            state=self.state,
+            run_id=self.run_id,
+            now=self.now,
+            progress=self.progress,
+        )
+        return job.run()
+
+
+def prefetch(items: Iterable, depth: int = 2) -> Iterator:
+    """Iterate ``items`` in a background thread, ``depth`` ahead of the consumer.
+
+    Fetching the next Intacct page then overlaps parsing and loading the current one. An error in
+    the producer is raised in the consumer; a consumer that stops early stops the producer.
+    """
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        q.put(("item", item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(("done", done))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            q.put(("error", exc))
+
+    thread = threading.Thread(target=produce, name="prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = q.get()
+            if kind == "item":
+                yield value
+            elif kind == "error":
+                raise value
+            else:
+                return
+    finally:
+        stop.set()
+        close = getattr(items, "close", None)
+        if close is not None and not thread.is_alive():
+            close()
+
+
+def collect_keys(batches: Iterable[pa.RecordBatch], key: str, sink: list[pa.Array]) -> Iterator[pa.RecordBatch]:
+    """Pass batches through, keeping their key column (for key reconciliation after a full read)."""
+    for batch in batches:
+        sink.append(batch.column(key))
+        yield batch
+
+
+def window_bounds(watermark: datetime | None, now: datetime, settings: Settings, full: bool):
+    """``[watermark - lookback, now - lag]``; ``None`` as the start means everything."""
+    end = now - settings.lag
+    if settings.backfill_from is not None:
+        start = datetime.combine(settings.backfill_from, datetime.min.time(), tzinfo=timezone.utc)
+        return start, end
+    if full or watermark is None:
+        return None, end
+    return watermark - settings.lookback, end
+
+
+def elapsed_since(start: float) -> timedelta:
+    return timedelta(seconds=time.monotonic() - start)

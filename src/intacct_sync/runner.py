@@ -1,0 +1,56 @@
+"""Wiring: settings + secrets -> Intacct client, Spark session, pipeline."""
+
+from __future__ import annotations
+
+from intacct_sync.config import Settings, check_endpoint
+from intacct_sync.secrets import IntacctSecrets, load_secrets
+
+
+def make_client(settings: Settings, secrets: IntacctSecrets | None = None):
+    """The Intacct client for these settings; credentials from the secret scope or environment."""
+    from intacct_sync.intacct.client import IntacctClient
+    from intacct_sync.intacct.session import Credentials
+
+    secrets = secrets or load_secrets(settings.secret_scope)
+    endpoint = secrets.endpoint_url or settings.endpoint_url
+    check_endpoint(endpoint)
+    credentials = Credentials(
+        sender_id=secrets.sender_id.reveal(),
+        sender_password=secrets.sender_password.reveal(),
+        company_id=secrets.company_id.reveal(),
+        user_id=secrets.user_id.reveal(),
+        user_password=secrets.user_password.reveal(),
+    )
+    return IntacctClient(
+        endpoint,
+        credentials,
+        timezone=settings.timezone,
+        max_in_flight=settings.max_in_flight,
+        page_size=settings.page_size,
+    )
+
+
+def open_lake(settings: Settings):
+    from intacct_sync.lake.spark import TableNames, get_spark
+    from intacct_sync.lake.state import StateStore
+
+    spark = get_spark(settings.warehouse)
+    names = TableNames(settings.catalog, settings.schema)
+    names.ensure_schema(spark)
+    return spark, names, StateStore(spark, names)
+
+
+def run_sync(settings: Settings, *, client=None, spark=None, now=None, run_id=None):
+    """One run over all configured objects; returns the RunSummary."""
+    from intacct_sync.lake.spark import get_spark
+    from intacct_sync.pipeline import Pipeline, utcnow
+
+    own_client = client is None
+    client = client or make_client(settings)
+    try:
+        spark = spark or get_spark(settings.warehouse)
+        pipeline = Pipeline(settings, client, spark, now=now or utcnow, run_id=run_id)
+        return pipeline.run()
+    finally:
+        if own_client:
+            client.close()

@@ -1,0 +1,132 @@
+"""Where Intacct credentials come from: a Databricks secret scope, or the environment.
+
+Values are wrapped in :class:`Secret` at once, so they never reach a log line, an exception
+message or a repr. databricks-sdk is imported lazily: nothing Databricks-specific runs at import
+time or in local runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from intacct_sync.config import ConfigError
+
+# secret-scope key -> environment variable (local runs)
+KEYS: dict[str, str] = {
+    "sender-id": "INTACCT_SENDER_ID",
+    "sender-password": "INTACCT_SENDER_PASSWORD",
+    "company-id": "INTACCT_COMPANY_ID",
+    "user-id": "INTACCT_USER_ID",
+    "user-password": "INTACCT_USER_PASSWORD",
+}
+OPTIONAL_KEYS: dict[str, str] = {"endpoint-url": "INTACCT_ENDPOINT_URL"}
+
+
+class Secret:
+    """A string that shows itself as ``***`` everywhere except through :meth:`reveal`."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return "***"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(("Secret", self._value))
+
+    def __reduce__(self):  # pickling would copy the value out; refuse
+        raise TypeError("a Secret cannot be pickled")
+
+
+@dataclass(frozen=True)
+class IntacctSecrets:
+    sender_id: Secret
+    sender_password: Secret
+    company_id: Secret
+    user_id: Secret
+    user_password: Secret
+    endpoint_url: str | None = None
+    source: str = "environment"
+
+
+def on_databricks(env: Mapping[str, str] | None = None) -> bool:
+    return bool((os.environ if env is None else env).get("DATABRICKS_RUNTIME_VERSION"))
+
+
+def load_secrets(
+    scope: str | None,
+    *,
+    env: Mapping[str, str] | None = None,
+    fetch: Callable[[str, str], str | None] | None = None,
+) -> IntacctSecrets:
+    """Credentials from the secret scope on Databricks, else from the environment.
+
+    ``fetch(scope, key)`` reads one secret; the default uses databricks-sdk. Tests pass their own.
+    """
+    env = os.environ if env is None else env
+    if fetch is None and on_databricks(env) and scope:
+        fetch = _sdk_fetch()
+    if fetch is not None and scope:
+        values = {key: fetch(scope, key) for key in (*KEYS, *OPTIONAL_KEYS)}
+        where = f"secret scope {scope!r}"
+        missing = [f"{key}" for key in KEYS if not values.get(key)]
+        if missing:
+            raise ConfigError(
+                f"the {where} lacks the keys {', '.join(missing)}: add them with "
+                f"`databricks secrets put-secret {scope} <key>`."
+            )
+    else:
+        values = {key: env.get(var) for key, var in {**KEYS, **OPTIONAL_KEYS}.items()}
+        where = "environment"
+        missing = [var for key, var in KEYS.items() if not values.get(key)]
+        if missing:
+            raise ConfigError(
+                f"Intacct credentials are missing from the environment: set {', '.join(missing)} "
+                "(on Databricks they come from the secret scope)."
+            )
+    return IntacctSecrets(
+        sender_id=Secret(values["sender-id"]),
+        sender_password=Secret(values["sender-password"]),
+        company_id=Secret(values["company-id"]),
+        user_id=Secret(values["user-id"]),
+        user_password=Secret(values["user-password"]),
+        endpoint_url=values.get("endpoint-url") or None,
+        source=where,
+    )
+
+
+def _sdk_fetch() -> Callable[[str, str], str | None]:
+    from databricks.sdk import WorkspaceClient  # lazy: only on Databricks
+    from databricks.sdk.errors import NotFound, PermissionDenied
+
+    client = WorkspaceClient()
+
+    def fetch(scope: str, key: str) -> str | None:
+        try:
+            response = client.secrets.get_secret(scope=scope, key=key)
+        except NotFound:
+            return None
+        except PermissionDenied:
+            raise ConfigError(
+                f"no permission to read secret scope {scope!r}: grant the job's identity READ on it "
+                f"(`databricks secrets put-acl {scope} <principal> READ`)."
+            ) from None
+        return base64.b64decode(response.value).decode("utf-8") if response.value else None
+
+    return fetch

@@ -1,0 +1,179 @@
+"""One object's sync, state to state (used by :mod:`intacct_sync.pipeline`).
+
+read watermark -> read pages (keyset, window) -> one MERGE -> deletes -> reconcile
+-> advance watermark -> run row. Everything before ``advance`` can fail and leave the
+watermark where it was; a rerun then reads the same window again and converges, because the
+MERGE only ever applies a newer version of a row.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pyarrow as pa
+
+from intacct_sync.intacct.objects import ObjectSpec, children_of
+
+log = logging.getLogger("intacct_sync.sync")
+
+
+@dataclass
+class ObjectResult:
+    object: str
+    table: str
+    entity: str
+    status: str = "running"  # succeeded | failed
+    mode: str = "incremental"  # full | incremental | backfill
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    api_calls: int = 0
+    pages: int = 0
+    bytes: int = 0
+    watermark_before: datetime | None = None
+    watermark_after: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    reconciliation: dict = field(default_factory=dict)
+
+
+@dataclass
+class ObjectSync:
+    spec: ObjectSpec
+    entity: str
+    settings: object  # Settings
+    client: object  # IntacctClient (possibly entity-scoped)
+    spark: object
+    names: object  # TableNames
+    state: object  # StateStore
+    run_id: str
+    now: Callable[[], datetime]
+    progress: object
+
+    def run(self) -> ObjectResult:
+        from intacct_sync.pipeline import window_bounds
+
+        spec, s = self.spec, self.settings
+        label = f"{spec.name}@{self.entity}" if self.entity else spec.name
+        result = ObjectResult(spec.name, spec.table, self.entity, started_at=self.now())
+        self.progress.start(label)
+        calls_before = self.client.stats.snapshot()
+        try:
+            current = self.state.get(spec.name, self.entity)
+            result.watermark_before = current.watermark if current else None
+            full = s.full_refresh or current is None
+            result.mode = "backfill" if s.backfill_from else ("full" if full else "incremental")
+            start, end = window_bounds(result.watermark_before, result.started_at, s, full)
+            self._sync(result, start, end, full, current, label)
+            result.watermark_after = end
+            result.status = "succeeded"
+        except Exception as exc:  # noqa: BLE001 - one object failing must not stop the others
+            result.status = "failed"
+            result.error = _describe(exc)
+            log.error("%s failed: %s", label, result.error)
+        finally:
+            usage = self.client.stats.snapshot() - calls_before
+            result.api_calls, result.bytes = usage.calls, usage.bytes
+            result.ended_at = self.now()
+            self.progress.done(label, result.status)
+            self._record(result)
+        return result
+
+    def _sync(self, result: ObjectResult, start, end, full: bool, current, label: str) -> None:
+        from intacct_sync.intacct.reader import Window
+        from intacct_sync.lake.writer import TableWriter
+        from intacct_sync.pipeline import collect_keys, prefetch
+
+        spec, s = self.spec, self.settings
+        deadline = time.monotonic() + s.object_time_budget.total_seconds()
+        fields = self.client.lookup(spec.name)
+        schema = _schema(fields)
+        writer = self._writer(spec)
+        keys: list[pa.Array] = []
+
+        def batches():
+            for page in prefetch(self.client.read_pages(spec, fields, Window(start, end), page_size=s.page_size)):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"{spec.name} ran past its time budget of {s.object_time_budget}; nothing was "
+                        "written. Raise object_time_budget or sync this object on its own."
+                    )
+                result.pages += 1
+                result.rows_read += page.batch.num_rows
+                self.progress.page(label, page.batch.num_rows, page.totalcount)
+                yield page.batch
+
+        source = collect_keys(batches(), spec.key, keys) if start is None else batches()
+        loaded = writer.load(source, schema, run_id=self.run_id, entity=self.entity, synced_at=result.started_at)
+        result.inserted, result.updated = loaded.inserted, loaded.updated
+        result.deleted += self._deletes(writer, start, end, full, current, keys)
+
+    def _writer(self, spec: ObjectSpec):
+        from intacct_sync.lake.writer import TableWriter
+
+        mode = "append" if spec.name in self.settings.append_objects else "merge"
+        return TableWriter(
+            self.spark, self.names, spec.table, key=spec.key, cursor=spec.cursor,
+            mode=mode, hard_delete=self.settings.hard_delete,
+        )
+
+    def _deletes(self, writer, start, end, full, current, keys) -> int:
+        """Deletes found by a full read (keys not seen), AUDITHISTORY, or a key reconciliation."""
+        spec = self.spec
+        if start is None:  # a full read saw every live key: anything else is gone
+            return writer.reconcile_keys(keys, run_id=self.run_id, synced_at=self.now())
+        deleted_keys: list[int] = []
+        try:
+            deleted_keys = self.client.audit_deletes(spec, start, end)
+        except Exception as exc:  # noqa: BLE001 - PermissionDenied falls back below
+            log.warning("%s: AUDITHISTORY unreadable (%s); falling back to key reconciliation", spec.name, exc)
+        count = writer.mark_deleted(deleted_keys, run_id=self.run_id, synced_at=self.now()) if deleted_keys else 0
+        for child, parent in children_of(spec.name):
+            if deleted_keys:
+                self._writer(child).mark_deleted_where_parent(parent.field, deleted_keys)
+        return count
+
+    def _record(self, result: ObjectResult) -> None:
+        from intacct_sync.lake.state import RunRecord
+
+        try:
+            if result.status == "succeeded":
+                self.state.advance(
+                    self.spec.name, self.entity, result.watermark_after, self.run_id,
+                    full=result.mode != "incremental",
+                )
+            self.state.record_run(
+                RunRecord(
+                    run_id=self.run_id, object=self.spec.name, entity=self.entity,
+                    started_at=result.started_at, ended_at=result.ended_at, status=result.status,
+                    mode=result.mode, rows_read=result.rows_read, rows_inserted=result.inserted,
+                    rows_updated=result.updated, rows_deleted=result.deleted,
+                    api_calls=result.api_calls, pages=result.pages, bytes=result.bytes,
+                    watermark_before=result.watermark_before,
+                    watermark_after=result.watermark_after if result.status == "succeeded" else result.watermark_before,
+                    error_message=result.error, warnings=json.dumps(result.warnings) if result.warnings else None,
+                )
+            )
+        except Exception as exc:  # noqa: BLE001
+            result.status = "failed"
+            result.error = (result.error or "") + f" (and the run record could not be written: {_describe(exc)})"
+            log.error("%s: %s", self.spec.name, result.error)
+
+
+def _schema(fields) -> pa.Schema:
+    from intacct_sync.intacct.fields import arrow_schema
+
+    return arrow_schema(fields)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc) or exc.__class__.__name__
+    return f"{exc.__class__.__name__}: {text}"
