@@ -90,21 +90,25 @@ class Pipeline:
         return self._state
 
     def resolve_objects(self) -> list[ObjectSpec]:
+        return self.resolve_objects_for(self.settings, self.client)
+
+    @staticmethod
+    def resolve_objects_for(settings: Settings, client) -> list[ObjectSpec]:
         """The catalog objects chosen, plus user-defined dimensions found with getDimensions.
 
         Unknown names fail here, before anything is read or written.
         """
-        wanted = self.settings.selected_objects
+        wanted = settings.selected_objects
         specs = {name: CATALOG[name] for name in wanted if name in CATALOG}
         unknown = [name for name in wanted if name not in CATALOG]
-        if self.settings.discover_udds or unknown:
-            udds = {d.object_name.upper(): d.object_name for d in self.client.dimensions() if d.user_defined}
+        if settings.discover_udds or unknown:
+            udds = {d.object_name.upper(): d.object_name for d in client.dimensions() if d.user_defined}
             for name in unknown:
                 if name in udds:
                     specs[name] = udd_spec(udds[name])
-            if self.settings.discover_udds and not self.settings.objects:
+            if settings.discover_udds and not settings.objects:
                 for upper, original in udds.items():
-                    if upper not in self.settings.exclude:
+                    if upper not in settings.exclude:
                         specs.setdefault(upper, udd_spec(original))
         missing = [name for name in unknown if name not in specs]
         if missing:
