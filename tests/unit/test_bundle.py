@@ -1,0 +1,274 @@
+"""The Databricks Asset Bundle, checked offline: databricks.yml, resources/*.yml and notebooks/.
+
+The job and schema resources are validated with the typed classes of the `databricks-bundles`
+package (unknown fields and bad enum values raise), after ${...} references are resolved the way
+`databricks bundle deploy` would for each target. The wheel task is checked against pyproject.toml
+and the real CLI parser; the notebooks against the widgets they define.
+"""
+
+from __future__ import annotations
+
+import ast
+import glob
+import importlib.metadata
+import re
+import tomllib
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from databricks.bundles.jobs import Job
+from databricks.bundles.schemas import Schema
+
+ROOT = Path(__file__).resolve().parents[2]
+REF = re.compile(r"\$\{([^}]+)\}")
+# Values a real deploy gets from the workspace or from --var; prod requires the last two.
+CONTEXT = {"workspace.current_user.userName": "someone@example.com", "bundle.name": "intacct_sync"}
+PROD_VARS = {"notification_email": "alerts@example.com", "service_principal": "6f0c1f1e-0a1b-4c2d-8e3f-000000000001"}
+TOP_LEVEL_LEVELS = {"CAN_VIEW", "CAN_RUN", "CAN_MANAGE"}
+
+
+def load(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text())
+
+
+@pytest.fixture(scope="module")
+def bundle() -> dict[str, Any]:
+    return load(ROOT / "databricks.yml")
+
+
+@pytest.fixture(scope="module")
+def resources(bundle) -> dict[str, dict[str, Any]]:
+    """resources/*.yml merged, found through databricks.yml's own include globs."""
+    merged: dict[str, dict[str, Any]] = {}
+    for pattern in bundle["include"]:
+        for path in sorted(glob.glob(str(ROOT / pattern))):
+            for kind, items in load(Path(path))["resources"].items():
+                merged.setdefault(kind, {}).update(items)
+    return merged
+
+
+def target_variables(bundle: dict, target: str) -> dict[str, Any]:
+    declared = bundle["variables"]
+    values = {name: spec["default"] for name, spec in declared.items() if "default" in spec}
+    values.update(bundle["targets"][target].get("variables") or {})
+    return values
+
+
+def resolve(value: Any, context: dict[str, Any]) -> Any:
+    """Replace every ${...} reference, failing on one the context cannot answer."""
+    if isinstance(value, dict):
+        return {key: resolve(item, context) for key, item in value.items()}
+    if isinstance(value, list):
+        return [resolve(item, context) for item in value]
+    if isinstance(value, str):
+        for _ in range(5):  # a variable's value may itself hold a reference
+            value = REF.sub(lambda m: str(context[m.group(1)]), value)
+        return value
+    return value
+
+
+def deploy_context(bundle: dict, resources: dict, target: str) -> dict[str, Any]:
+    variables = target_variables(bundle, target)
+    if target == "prod":
+        variables.update(PROD_VARS)
+    context = {**CONTEXT, "bundle.target": target, **{f"var.{k}": v for k, v in variables.items()}}
+    for key, schema in resources["schemas"].items():
+        context[f"resources.schemas.{key}.name"] = resolve(schema["name"], context)
+    return context
+
+
+def resolved_job(bundle: dict, resources: dict, target: str, key: str) -> dict[str, Any]:
+    return resolve(resources["jobs"][key], deploy_context(bundle, resources, target))
+
+
+def task(job: dict, task_key: str) -> dict[str, Any]:
+    return next(t for t in job["tasks"] if t["task_key"] == task_key)
+
+
+# --- databricks.yml -------------------------------------------------------------------------
+
+
+def test_bundle_builds_the_project_wheel_into_dist(bundle):
+    assert bundle["bundle"]["name"] == "intacct_sync"
+    (artifact,) = bundle["artifacts"].values()
+    assert artifact["type"] == "whl"
+    assert "pip wheel --no-deps" in artifact["build"] and "-w dist ." in artifact["build"]
+    assert "dist/*.whl" in bundle["sync"]["include"]  # notebooks/rerun.py installs it from there
+
+
+def test_every_reference_in_the_bundle_is_declared(bundle, resources):
+    declared = set(bundle["variables"])
+    text = "\n".join(p.read_text() for p in [ROOT / "databricks.yml", *ROOT.glob("resources/*.yml")])
+    used = {m.group(1) for m in REF.finditer(text)}
+    assert {u.removeprefix("var.") for u in used if u.startswith("var.")} <= declared
+    schema_refs = {u.split(".")[2] for u in used if u.startswith("resources.schemas.")}
+    assert schema_refs <= set(resources["schemas"])
+    others = {u for u in used if not u.startswith(("var.", "resources.schemas."))}
+    assert others <= {*CONTEXT, "bundle.target"}
+
+
+def test_dev_is_the_default_development_target_with_a_paused_schedule(bundle):
+    dev = bundle["targets"]["dev"]
+    assert dev["mode"] == "development" and dev["default"] is True
+    assert target_variables(bundle, "dev")["schedule_pause_status"] == "PAUSED"
+
+
+def test_prod_runs_as_the_service_principal_and_demands_its_values(bundle):
+    prod = bundle["targets"]["prod"]
+    assert prod["mode"] == "production"
+    assert prod["run_as"] == {"service_principal_name": "${var.service_principal}"}
+    assert "current_user" not in prod["workspace"]["root_path"]  # one copy, whoever deploys
+    assert set(bundle["variables"]) - set(target_variables(bundle, "prod")) == set(PROD_VARS)
+    for permission in prod["permissions"]:
+        assert permission["level"] in TOP_LEVEL_LEVELS
+        assert len(set(permission) & {"user_name", "group_name", "service_principal_name"}) == 1
+
+
+# --- resources ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["dev", "prod"])
+def test_resources_are_valid_typed_bundle_resources(bundle, resources, target):
+    context = deploy_context(bundle, resources, target)
+    for key in resources["jobs"]:
+        job = Job.from_dict(resolve(resources["jobs"][key], context))
+        assert job.name == key
+    schema = Schema.from_dict(resolve(resources["schemas"]["intacct"], context))
+    assert (schema.catalog_name, schema.name) == ("main", "intacct")
+
+
+def test_typed_validation_rejects_a_misspelled_field(bundle, resources):
+    job = resolved_job(bundle, resources, "dev", "intacct_sync")
+    task(job, "sync")["max_retry"] = task(job, "sync").pop("max_retries")
+    with pytest.raises(ValueError, match="max_retry"):
+        Job.from_dict(job)
+
+
+@pytest.mark.parametrize(("target", "pause"), [("dev", "PAUSED"), ("prod", "UNPAUSED")])
+def test_nightly_schedule_is_quartz_in_a_real_time_zone(bundle, resources, target, pause):
+    schedule = Job.from_dict(resolved_job(bundle, resources, target, "intacct_sync")).schedule
+    assert len(schedule.quartz_cron_expression.split()) in (6, 7)  # Quartz has a seconds field
+    zoneinfo.ZoneInfo(schedule.timezone_id)
+    assert schedule.pause_status.value == pause
+
+
+def test_sync_job_runs_one_at_a_time_with_timeout_and_failure_emails(bundle, resources):
+    job = Job.from_dict(resolved_job(bundle, resources, "prod", "intacct_sync"))
+    assert job.max_concurrent_runs == 1 and job.queue.enabled
+    assert 0 < job.timeout_seconds <= 24 * 3600
+    assert job.email_notifications.on_failure == [PROD_VARS["notification_email"]]
+    (sync,) = job.tasks
+    assert sync.max_retries >= 1 and sync.min_retry_interval_millis >= 60_000
+    assert sync.retry_on_timeout is False
+    assert 0 < sync.timeout_seconds <= job.timeout_seconds
+
+
+def test_wheel_task_entry_point_is_the_console_script_of_pyproject(resources):
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wheel_task = task(resources["jobs"]["intacct_sync"], "sync")["python_wheel_task"]
+    assert wheel_task["package_name"] == pyproject["project"]["name"]
+    target = pyproject["project"]["scripts"][wheel_task["entry_point"]]
+    assert target == "intacct_sync.cli:main"
+    (entry,) = importlib.metadata.entry_points(group="console_scripts", name=wheel_task["entry_point"])
+    from intacct_sync.cli import main
+
+    assert entry.value == target and entry.load() is main and callable(main)
+
+
+@pytest.mark.parametrize("target", ["dev", "prod"])
+def test_wheel_task_parameters_are_accepted_by_the_cli(bundle, resources, target):
+    from intacct_sync.cli import build_parser
+
+    params = task(resolved_job(bundle, resources, target, "intacct_sync"), "sync")["python_wheel_task"]["parameters"]
+    args = build_parser().parse_args(params)
+    assert (args.command, args.catalog, args.schema, args.secret_scope) == ("run", "main", "intacct", "intacct")
+    assert args.progress is False  # no progress bars in job logs
+
+
+def test_sync_task_writes_to_the_schema_the_bundle_creates(resources):
+    params = task(resources["jobs"]["intacct_sync"], "sync")["python_wheel_task"]["parameters"]
+    # The resource's name carries development mode's dev_<user>_ prefix; ${var.schema} would not.
+    assert params[params.index("--schema") + 1] == "${resources.schemas.intacct.name}"
+    assert resources["schemas"]["intacct"]["catalog_name"] == "${var.catalog}"
+
+
+def test_the_wheel_is_installed_in_the_tasks_serverless_environment(resources):
+    job = resources["jobs"]["intacct_sync"]
+    (environment,) = [e for e in job["environments"] if e["environment_key"] == task(job, "sync")["environment_key"]]
+    assert environment["spec"]["environment_version"]
+    (dependency,) = environment["spec"]["dependencies"]
+    # Paths in resources/ are relative to that folder; this one must be the artifact's dist/.
+    assert (ROOT / "resources" / dependency).resolve().parent == ROOT / "dist"
+
+
+# --- notebooks ------------------------------------------------------------------------------
+
+WIDGET_DEFINED = re.compile(r"dbutils\.widgets\.(?:text|dropdown|combobox|multiselect)\(\s*\"(\w+)\"")
+WIDGET_READ = re.compile(r"dbutils\.widgets\.get\(\s*([^)]*)\)")
+
+
+def widgets(path: Path) -> tuple[set[str], list[str]]:
+    text = path.read_text()
+    return set(WIDGET_DEFINED.findall(text)), WIDGET_READ.findall(text)
+
+
+@pytest.mark.parametrize("name", ["rerun.py", "ap_aging.py"])
+def test_notebooks_are_databricks_source_and_read_only_their_own_widgets(name):
+    path = ROOT / "notebooks" / name
+    assert path.read_text().startswith("# Databricks notebook source\n")
+    ast.parse(path.read_text())  # magics are comments, so the file is plain Python
+    defined, reads = widgets(path)
+    assert reads and {r.strip("\"'") for r in reads} <= defined, reads
+
+
+def test_rerun_job_passes_exactly_the_notebooks_widgets(resources):
+    notebook_task = task(resources["jobs"]["intacct_sync_rerun"], "rerun")["notebook_task"]
+    path = (ROOT / "resources" / notebook_task["notebook_path"]).resolve()
+    assert path == ROOT / "notebooks" / "rerun.py"
+    assert set(notebook_task["base_parameters"]) == widgets(path)[0]
+
+
+def rerun_build_argv():
+    """build_argv from notebooks/rerun.py, with the module-level imports it relies on."""
+    tree = ast.parse((ROOT / "notebooks" / "rerun.py").read_text())
+    wanted = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    wanted += [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "datetime"]
+    namespace: dict[str, Any] = {}
+    exec(compile(ast.Module(body=wanted, type_ignores=[]), "rerun.py", "exec"), namespace)  # noqa: S102
+    return namespace["build_argv"]
+
+
+BLANK = dict.fromkeys(["objects", "entity", "backfill_from"], "") | {
+    "full_refresh": "false", "reconcile_keys": "false",
+    "catalog": "main", "schema": "dev_someone_intacct", "secret_scope": "intacct",
+}
+
+
+def test_rerun_notebook_with_blank_widgets_runs_everything_incrementally():
+    from intacct_sync.cli import build_parser
+
+    args = build_parser().parse_args(rerun_build_argv()(BLANK))
+    assert (args.command, args.schema, args.secret_scope) == ("run", "dev_someone_intacct", "intacct")
+    assert (args.objects, args.entities, args.backfill_from, args.full_refresh, args.reconcile_keys) == (
+        None, None, None, None, None,
+    )
+
+
+def test_rerun_notebook_turns_every_widget_into_a_cli_flag():
+    from intacct_sync.cli import build_parser
+
+    chosen = BLANK | {
+        "objects": " APBILL, APBILLITEM ,", "entity": "E100,E200", "backfill_from": "2024-01-31",
+        "full_refresh": "true", "reconcile_keys": "true",
+    }
+    args = build_parser().parse_args(rerun_build_argv()(chosen))
+    assert args.objects == "APBILL,APBILLITEM" and args.entities == ["E100", "E200"]
+    assert args.backfill_from == "2024-01-31" and args.full_refresh and args.reconcile_keys
+
+
+def test_rerun_notebook_refuses_a_backfill_date_that_is_not_a_date():
+    with pytest.raises(ValueError, match="backfill_from must be a date"):
+        rerun_build_argv()(BLANK | {"backfill_from": "31/01/2024"})
