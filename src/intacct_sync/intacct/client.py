@@ -1,0 +1,204 @@
+"""``IntacctClient``: the one object the pipeline uses to read from Intacct.
+
+>>> with IntacctClient(url, Credentials.from_mapping(secrets)) as client:
+...     fields = client.lookup("APBILL")
+...     for page in client.read_pages(CATALOG["APBILL"], fields, Window(None, now)):
+...         handle(page.batch)
+...     print(client.stats().calls)
+
+Per company, all clients made with ``for_entity`` share one HTTP session, one in-flight
+semaphore (default 2 requests, PROTOCOL.md §12) and one ``CallStats``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pyarrow as pa
+import requests
+
+from intacct_sync.intacct import envelope, reader
+from intacct_sync.intacct.errors import InvalidValue
+from intacct_sync.intacct.fields import Field, FieldType
+from intacct_sync.intacct.filters import And, Cmp, Filter
+from intacct_sync.intacct.gateway import DEFAULT_MAX_RESPONSE_BYTES, Gateway
+from intacct_sync.intacct.metadata import Dimension, parse_dimensions, parse_lookup
+from intacct_sync.intacct.objects import ObjectSpec, ReadFunction
+from intacct_sync.intacct.records import Page, Window, data_int, raw_columns
+from intacct_sync.intacct.retry import RetryPolicy
+from intacct_sync.intacct.session import Credentials, SessionManager
+from intacct_sync.intacct.stats import StatsSnapshot
+from intacct_sync.intacct.values import TIMESTAMP_FORMAT, parse_decimal, to_arrow
+
+_AUDIT_KEY = re.compile(r"^\s*(\d+)(?:--.*)?\s*$")  # "1234" or "1234--REC" (PROTOCOL.md §8)
+
+
+class IntacctClient:
+    """Read-only client of one Intacct company (optionally one entity)."""
+
+    def __init__(
+        self,
+        endpoint_url: str,
+        credentials: Credentials,
+        *,
+        timezone: str = "America/Los_Angeles",  # noqa: A002 - the company time zone
+        max_in_flight: int = 2,
+        timeout: tuple[float, float] = (10.0, 300.0),
+        retry: RetryPolicy | None = None,
+        session_lifetime: timedelta = timedelta(minutes=50),
+        page_size: int = 2000,
+        entity: str | None = None,
+        transport: requests.Session | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        clock: Callable[[], float] = time.monotonic,
+        _gateway: Gateway | None = None,
+    ) -> None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown Intacct time zone {timezone!r}; use an IANA name such "
+                             "as America/Los_Angeles") from None
+        if max_in_flight < 1:
+            raise ValueError("max_in_flight must be at least 1")
+        if not 1 <= page_size <= envelope.QUERY_MAX_PAGE:
+            raise ValueError(f"page_size must be 1..{envelope.QUERY_MAX_PAGE}")
+        self.timezone = timezone
+        self.page_size = page_size
+        self.entity = entity or None
+        self._gateway = _gateway or Gateway(
+            timeout=timeout, retry=retry or RetryPolicy(),
+            semaphore=threading.BoundedSemaphore(max_in_flight), transport=transport,
+            max_response_bytes=max_response_bytes,
+        )
+        self._settings = dict(endpoint_url=endpoint_url, credentials=credentials,
+                              timezone=timezone, page_size=page_size,
+                              session_lifetime=session_lifetime, clock=clock)
+        self._session = SessionManager(self._gateway, credentials, endpoint_url,
+                                       entity=self.entity, lifetime=session_lifetime, clock=clock)
+
+    def __repr__(self) -> str:
+        return f"IntacctClient(entity={self.entity!r}, timezone={self.timezone!r})"
+
+    def __enter__(self) -> IntacctClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._gateway.close()
+
+    def for_entity(self, entity_id: str | None) -> IntacctClient:
+        """A client whose session uses ``locationid=entity_id``, sharing limits and stats."""
+        return IntacctClient(entity=entity_id, _gateway=self._gateway, **self._settings)
+
+    def stats(self) -> StatsSnapshot:
+        return self._gateway.stats.snapshot()
+
+    def _call(self, functions: list[envelope.Function], *, object: str | None = None):  # noqa: A002
+        return self._session.call(functions, object=object)
+
+    # --- metadata -------------------------------------------------------------------------
+
+    def lookup(self, object_name: str) -> list[Field]:
+        response = self._call([envelope.lookup(object_name)], object=object_name)
+        data = response.results[0].data
+        return parse_lookup(data.find("Type") if data is not None else None)
+
+    def dimensions(self) -> list[Dimension]:
+        response = self._call([envelope.get_dimensions()])
+        return parse_dimensions(response.results[0].data)
+
+    # --- rows -------------------------------------------------------------------------------
+
+    def read_pages(self, spec: ObjectSpec, fields: list[Field], window: Window,
+                   page_size: int | None = None) -> Iterator[Page]:
+        """Pages of ``spec``'s rows in ``window``, typed by ``arrow_schema(fields)``."""
+        if not fields:
+            raise ValueError(f"read_pages of {spec.name} needs the field list (from lookup)")
+        size = page_size or self.page_size
+        if spec.read_function is ReadFunction.READ_BY_QUERY:
+            yield from reader.read_by_query_pages(
+                self._call, spec, fields, window, tz=self.timezone,
+                page_size=min(size, envelope.READ_BY_QUERY_MAX_PAGE))
+        else:
+            yield from reader.query_pages(self._call, spec, fields, window,
+                                          tz=self.timezone, page_size=size)
+
+    def count(self, object_name: str, filter: Filter | None = None) -> int:  # noqa: A002
+        function = envelope.query(object_name, ["RECORDNO"], filter=filter, pagesize=1)
+        response = self._call([function], object=object_name)
+        return data_int(response.results[0].data, "totalcount")
+
+    def aggregate(self, object_name: str, sums: list[str], group_by: str | None = None,
+                  filter: Filter | None = None) -> dict[str | None, dict[str, Decimal]]:  # noqa: A002
+        """``{group value (None without group_by): {field: exact sum}}``; empty sums are 0."""
+        select = [group_by] if group_by else []
+        aggregates = [("sum", f) for f in sums]
+        out: dict[str | None, dict[str, Decimal]] = {}
+        offset = 0
+        while True:  # aggregate rows are few and stable: offset pages are fine here
+            function = envelope.query(object_name, select, filter=filter, aggregates=aggregates,
+                                      orderby=[(group_by, True)] if group_by else [],
+                                      pagesize=envelope.QUERY_MAX_PAGE, offset=offset)
+            data = self._call([function], object=object_name).results[0].data
+            records = list(data) if data is not None else []
+            names = ([group_by] if group_by else []) + [f"SUM.{f}" for f in sums]
+            columns = raw_columns(records, names)
+            for row in range(len(records)):
+                group = columns[0][row] if group_by else None
+                values = columns[1:] if group_by else columns
+                out[group] = {f: self._exact(object_name, f, col[row]) for f, col in
+                              zip(sums, values, strict=True)}
+            offset += len(records)
+            if not records or data_int(data, "numremaining") == 0:
+                return out
+
+    @staticmethod
+    def _exact(object_name: str, name: str, text: str | None) -> Decimal:
+        try:
+            return parse_decimal(text) or Decimal(0)
+        except ValueError as exc:
+            raise InvalidValue(f"{object_name} SUM.{name}: {exc}", object=object_name) from None
+
+    def read_keys(self, spec: ObjectSpec, window: Window | None = None) -> Iterator[pa.Array]:
+        """Every key of ``spec`` (optionally within ``window``), one int64 array per page."""
+        key_field = [Field(spec.key, FieldType.INTEGER)]
+        if spec.read_function is ReadFunction.READ_BY_QUERY:
+            pages = reader.read_by_query_pages(
+                self._call, spec, key_field, window, tz=self.timezone,
+                page_size=envelope.READ_BY_QUERY_MAX_PAGE)
+            for page in pages:
+                yield page.batch.column(0)
+            return
+        base = (reader.WindowFilters(spec, key_field, window, self.timezone).cursor_filter()
+                if window else None)
+        for chunk in reader.keyset_chunks(self._call, spec.name, [spec.key], base, cursor=None,
+                                          key=spec.key, page_size=self.page_size):
+            column = raw_columns(chunk.records, [spec.key])[0]
+            yield to_arrow(column, FieldType.INTEGER, object_name=spec.name, name=spec.key)
+
+    def audit_deletes(self, spec: ObjectSpec, since: datetime, until: datetime) -> list[int]:
+        """Keys of ``spec`` records deleted in ``[since, until]`` per AUDITHISTORY (§9).
+
+        ACCESSTIME is kept in GMT whatever the company time zone (PROTOCOL.md §7), so the
+        bounds are sent in UTC. Raises ``PermissionDenied`` if the user may not read it.
+        """
+        bounds = [t.astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT) for t in (since, until)]
+        base = And(Cmp("equalto", "OBJECTTYPE", spec.audit_object_type),
+                   Cmp("equalto", "ACCESSMODE", "D"), Cmp("between", "ACCESSTIME", *bounds))
+        keys: set[int] = set()
+        for chunk in reader.keyset_chunks(self._call, "AUDITHISTORY", ["OBJECTKEY", "ID",
+                                          "ACCESSTIME"], base, cursor="ACCESSTIME", key="ID",
+                                          page_size=self.page_size):
+            for text in raw_columns(chunk.records, ["OBJECTKEY"])[0]:
+                match = _AUDIT_KEY.match(text or "")
+                if match:
+                    keys.add(int(match.group(1)))
+        return sorted(keys)

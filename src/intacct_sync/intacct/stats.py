@@ -1,0 +1,73 @@
+"""Every Intacct API call counted (per function) and timed, thread-safe.
+
+Intacct meters API transactions per function (PROTOCOL.md §12), so each HTTP request sent is
+counted once per function it carries, retries included. A snapshot taken before and after
+one object's read gives that object's calls: ``after - before``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class StatsSnapshot:
+    calls: dict[str, int] = field(default_factory=dict)  # function -> requests sent
+    seconds: dict[str, float] = field(default_factory=dict)  # function -> wall time
+    bytes_received: int = 0
+    retries: int = 0
+    logins: int = 0
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+    def __sub__(self, other: StatsSnapshot) -> StatsSnapshot:
+        return StatsSnapshot(
+            calls={k: v - other.calls.get(k, 0) for k, v in self.calls.items()
+                   if v - other.calls.get(k, 0)},
+            seconds={k: v - other.seconds.get(k, 0.0) for k, v in self.seconds.items()
+                     if k in self.calls and self.calls[k] - other.calls.get(k, 0)},
+            bytes_received=self.bytes_received - other.bytes_received,
+            retries=self.retries - other.retries,
+            logins=self.logins - other.logins,
+        )
+
+
+class CallStats:
+    """Counters shared by every thread (and every entity client) of one company."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calls: Counter[str] = Counter()
+        self._seconds: Counter[str] = Counter()
+        self._bytes = 0
+        self._retries = 0
+        self._logins = 0
+
+    def record(self, functions: list[str], seconds: float, nbytes: int) -> None:
+        with self._lock:
+            for name in functions:
+                self._calls[name] += 1
+                self._seconds[name] += seconds / max(len(functions), 1)
+            self._bytes += nbytes
+
+    def record_retry(self) -> None:
+        with self._lock:
+            self._retries += 1
+
+    def record_login(self) -> None:
+        with self._lock:
+            self._logins += 1
+
+    def snapshot(self) -> StatsSnapshot:
+        with self._lock:
+            return StatsSnapshot(
+                calls=dict(self._calls),
+                seconds=dict(self._seconds),
+                bytes_received=self._bytes,
+                retries=self._retries,
+                logins=self._logins,
+            )
