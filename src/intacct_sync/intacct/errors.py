@@ -285,7 +285,7 @@ def classify(
     """
     errors = tuple(errors)
     errornos = {e.errorno for e in errors}
-    text = " ".join(e.text for e in errors).lower()
+    text = " ".join(f"{e.errorno} {e.text}" for e in errors).lower()
     if level == "gateway":
         cls, advice = _gateway_class(http_status or 0, errornos)
     elif level == "authentication" and sent_session and "invalid session" in text:

@@ -118,8 +118,8 @@ class Gateway:
 
         def attempt() -> Response:
             status, headers, payload = self._send(url, body, functions)
-            response = self._check(status, headers, payload, sent_session=sent_session,
-                                   object=object)
+            response = raise_for_response(status, headers, payload, sent_session=sent_session,
+                                          object=object)
             return dataclasses.replace(
                 response, nbytes=len(payload), elapsed=time.perf_counter() - started
             )
@@ -171,34 +171,36 @@ class Gateway:
             "lower the page size or raise max_response_bytes."
         )
 
-    def _check(self, status: int, headers: dict, payload: bytes, *, sent_session: bool,
-               object: str | None) -> Response:  # noqa: A002
-        if status != 200:
-            raise self._http_error(status, headers, payload, object)
-        if b"cf-error-details" in payload[:65536]:
-            raise E.ServiceUnavailable(
-                "Intacct answered with a Cloudflare error page; the client retries.",
-                http_status=status, object=object,
-            )
-        root = parse_xml(payload)
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("response %d bytes: %s", len(payload), redact(payload[:4096]))
-        return check_response(root, sent_session=sent_session, http_status=status, object=object)
 
-    def _http_error(self, status: int, headers: dict, payload: bytes,
-                    object: str | None) -> E.IntacctError:  # noqa: A002
-        errors: tuple[E.ErrorDetail, ...] = ()
-        if payload.lstrip().startswith(b"<?xml") or payload.lstrip().startswith(b"<response"):
-            try:
-                errors = parse_errors(parse_xml(payload).find("errormessage"))
-            except E.IntacctError:
-                errors = ()
-        error = E.classify("gateway", errors, http_status=status, object=object)
-        if b"cf-error-details" in payload and not isinstance(error, E.ServerMayStillBeWorking):
-            error = E.ServiceUnavailable(
-                f"Intacct answered HTTP {status} with a Cloudflare error page; the client retries.",
-                http_status=status, object=object,
-            )
-        if isinstance(error, E.RateLimited):
-            error.retry_after = _retry_after(headers.get("Retry-After"))
-        return error
+def raise_for_response(status: int, headers: dict, payload: bytes, *, sent_session: bool,
+                       object: str | None = None) -> Response:  # noqa: A002
+    """An HTTP answer as a checked ``Response``, or the typed error it means (§4.3, §4.1)."""
+    if status != 200:
+        raise _http_error(status, headers, payload, object)
+    if b"cf-error-details" in payload[:65536]:
+        raise E.ServiceUnavailable(
+            "Intacct answered with a Cloudflare error page; the client retries.",
+            http_status=status, object=object,
+        )
+    root = parse_xml(payload)
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("response %d bytes: %s", len(payload), redact(payload[:4096]))
+    return check_response(root, sent_session=sent_session, http_status=status, object=object)
+
+def _http_error(status: int, headers: dict, payload: bytes,
+                object: str | None) -> E.IntacctError:  # noqa: A002
+    errors: tuple[E.ErrorDetail, ...] = ()
+    if payload.lstrip().startswith(b"<?xml") or payload.lstrip().startswith(b"<response"):
+        try:
+            errors = parse_errors(parse_xml(payload).find("errormessage"))
+        except E.IntacctError:
+            errors = ()
+    error = E.classify("gateway", errors, http_status=status, object=object)
+    if b"cf-error-details" in payload and not isinstance(error, E.ServerMayStillBeWorking):
+        error = E.ServiceUnavailable(
+            f"Intacct answered HTTP {status} with a Cloudflare error page; the client retries.",
+            http_status=status, object=object,
+        )
+    if isinstance(error, E.RateLimited):
+        error.retry_after = _retry_after(headers.get("Retry-After"))
+    return error

@@ -4,7 +4,7 @@
 ``errors.classify``): control status first (errors under ``response/errormessage``), then the
 authentication status (errors under ``operation/errormessage``), then every ``<result>`` (errors
 under ``result/errormessage``). Errors of all failed results are collected into one exception
-whose class is decided by the first failed result.
+(class by ``classify``'s first matching rule; function and controlid of the first failure).
 """
 
 from __future__ import annotations
@@ -156,10 +156,9 @@ def _raise_for_results(
     first = failed[0]
     errors = tuple(e for r in failed for e in r.errors)
     error: IntacctError = classify(
-        "result", first.errors or errors, http_status=http_status,
+        "result", errors, http_status=http_status,
         function=first.function or None, controlid=first.controlid or None, object=object,
     )
-    error.errors = errors
     if len(failed) > 1:
         error.message += f" ({len(failed)} functions failed)"
     raise error
