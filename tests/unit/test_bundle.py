@@ -12,7 +12,6 @@ import ast
 import glob
 import importlib.metadata
 import re
-import tomllib
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REF = re.compile(r"\$\{([^}]+)\}")
 # Values a real deploy gets from the workspace or from --var; prod requires the last two.
 CONTEXT = {"workspace.current_user.userName": "someone@example.com", "bundle.name": "intacct_sync"}
-PROD_VARS = {"notification_email": "alerts@example.com", "service_principal": "6f0c1f1e-0a1b-4c2d-8e3f-000000000001"}
+PROD_VARS = {"notification_email": "alerts@example.com", "service_principal": "6f0c1f1e-0a1b-4c2d"}
 TOP_LEVEL_LEVELS = {"CAN_VIEW", "CAN_RUN", "CAN_MANAGE"}
 
 
@@ -101,7 +100,9 @@ def test_bundle_builds_the_project_wheel_into_dist(bundle):
 
 def test_every_reference_in_the_bundle_is_declared(bundle, resources):
     declared = set(bundle["variables"])
-    text = "\n".join(p.read_text() for p in [ROOT / "databricks.yml", *ROOT.glob("resources/*.yml")])
+    text = "\n".join(
+        p.read_text() for p in [ROOT / "databricks.yml", *ROOT.glob("resources/*.yml")]
+    )
     used = {m.group(1) for m in REF.finditer(text)}
     assert {u.removeprefix("var.") for u in used if u.startswith("var.")} <= declared
     schema_refs = {u.split(".")[2] for u in used if u.startswith("resources.schemas.")}
@@ -167,12 +168,15 @@ def test_sync_job_runs_one_at_a_time_with_timeout_and_failure_emails(bundle, res
 
 
 def test_wheel_task_entry_point_is_the_console_script_of_pyproject(resources):
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is in the standard library from 3.11")
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     wheel_task = task(resources["jobs"]["intacct_sync"], "sync")["python_wheel_task"]
     assert wheel_task["package_name"] == pyproject["project"]["name"]
     target = pyproject["project"]["scripts"][wheel_task["entry_point"]]
     assert target == "intacct_sync.cli:main"
-    (entry,) = importlib.metadata.entry_points(group="console_scripts", name=wheel_task["entry_point"])
+    (entry,) = importlib.metadata.entry_points(
+        group="console_scripts", name=wheel_task["entry_point"]
+    )
     from intacct_sync.cli import main
 
     assert entry.value == target and entry.load() is main and callable(main)
@@ -182,9 +186,10 @@ def test_wheel_task_entry_point_is_the_console_script_of_pyproject(resources):
 def test_wheel_task_parameters_are_accepted_by_the_cli(bundle, resources, target):
     from intacct_sync.cli import build_parser
 
-    params = task(resolved_job(bundle, resources, target, "intacct_sync"), "sync")["python_wheel_task"]["parameters"]
-    args = build_parser().parse_args(params)
-    assert (args.command, args.catalog, args.schema, args.secret_scope) == ("run", "main", "intacct", "intacct")
+    sync = task(resolved_job(bundle, resources, target, "intacct_sync"), "sync")
+    args = build_parser().parse_args(sync["python_wheel_task"]["parameters"])
+    assert args.command == "run"
+    assert (args.catalog, args.schema, args.secret_scope) == ("main", "intacct", "intacct")
     assert args.progress is False  # no progress bars in job logs
 
 
@@ -197,7 +202,8 @@ def test_sync_task_writes_to_the_schema_the_bundle_creates(resources):
 
 def test_the_wheel_is_installed_in_the_tasks_serverless_environment(resources):
     job = resources["jobs"]["intacct_sync"]
-    (environment,) = [e for e in job["environments"] if e["environment_key"] == task(job, "sync")["environment_key"]]
+    key = task(job, "sync")["environment_key"]
+    (environment,) = [e for e in job["environments"] if e["environment_key"] == key]
     assert environment["spec"]["environment_version"]
     (dependency,) = environment["spec"]["dependencies"]
     # Paths in resources/ are relative to that folder; this one must be the artifact's dist/.
@@ -206,7 +212,9 @@ def test_the_wheel_is_installed_in_the_tasks_serverless_environment(resources):
 
 # --- notebooks ------------------------------------------------------------------------------
 
-WIDGET_DEFINED = re.compile(r"dbutils\.widgets\.(?:text|dropdown|combobox|multiselect)\(\s*\"(\w+)\"")
+WIDGET_DEFINED = re.compile(
+    r"dbutils\.widgets\.(?:text|dropdown|combobox|multiselect)\(\s*\"(\w+)\""
+)
 WIDGET_READ = re.compile(r"dbutils\.widgets\.get\(\s*([^)]*)\)")
 
 
@@ -242,8 +250,11 @@ def rerun_build_argv():
 
 
 BLANK = dict.fromkeys(["objects", "entity", "backfill_from"], "") | {
-    "full_refresh": "false", "reconcile_keys": "false",
-    "catalog": "main", "schema": "dev_someone_intacct", "secret_scope": "intacct",
+    "full_refresh": "false",
+    "reconcile_keys": "false",
+    "catalog": "main",
+    "schema": "dev_someone_intacct",
+    "secret_scope": "intacct",
 }
 
 
@@ -251,18 +262,24 @@ def test_rerun_notebook_with_blank_widgets_runs_everything_incrementally():
     from intacct_sync.cli import build_parser
 
     args = build_parser().parse_args(rerun_build_argv()(BLANK))
-    assert (args.command, args.schema, args.secret_scope) == ("run", "dev_someone_intacct", "intacct")
-    assert (args.objects, args.entities, args.backfill_from, args.full_refresh, args.reconcile_keys) == (
-        None, None, None, None, None,
+    assert (args.command, args.schema, args.secret_scope) == (
+        "run",
+        "dev_someone_intacct",
+        "intacct",
     )
+    optional = ("objects", "entities", "backfill_from", "full_refresh", "reconcile_keys")
+    assert {name: getattr(args, name) for name in optional} == dict.fromkeys(optional)
 
 
 def test_rerun_notebook_turns_every_widget_into_a_cli_flag():
     from intacct_sync.cli import build_parser
 
     chosen = BLANK | {
-        "objects": " APBILL, APBILLITEM ,", "entity": "E100,E200", "backfill_from": "2024-01-31",
-        "full_refresh": "true", "reconcile_keys": "true",
+        "objects": " APBILL, APBILLITEM ,",
+        "entity": "E100,E200",
+        "backfill_from": "2024-01-31",
+        "full_refresh": "true",
+        "reconcile_keys": "true",
     }
     args = build_parser().parse_args(rerun_build_argv()(chosen))
     assert args.objects == "APBILL,APBILLITEM" and args.entities == ["E100", "E200"]
