@@ -188,8 +188,8 @@ def read_by_query(object_name: str, fields: list[str], query_text: str, pagesize
         "readByQuery",
         (
             ("object", object_name),
+            ("query", query_text or None),
             ("fields", ",".join(fields)),
-            ("query", query_text),
             ("pagesize", str(pagesize)),
             ("returnFormat", "xml"),
         ),
