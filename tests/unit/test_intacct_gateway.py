@@ -12,7 +12,7 @@ from intacct_sync.intacct.client import IntacctClient
 from intacct_sync.intacct.gateway import Gateway, raise_for_response, validate_endpoint
 from intacct_sync.intacct.retry import RetryPolicy
 from intacct_sync.intacct.session import Credentials
-from tests.unit.intacct_transport import (
+from tests.unit.test_intacct_transport import (
     ScriptedAdapter,
     lookup_answer,
     session_answer,

@@ -1,0 +1,171 @@
+"""Keyset paging against an in-memory table: no row skipped or repeated, loops detected."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from lxml import etree
+
+from intacct_sync.intacct.errors import PaginationLoop, ResultIdExpired
+from intacct_sync.intacct.fields import Field, FieldType
+from intacct_sync.intacct.objects import CATALOG, udd_spec
+from intacct_sync.intacct.reader import keyset_chunks, query_pages, read_by_query_pages
+from intacct_sync.intacct.records import Window
+from intacct_sync.intacct.response import check_response
+
+FMT = "%m/%d/%Y %H:%M:%S"
+LA = "America/Los_Angeles"
+FIELDS = [Field("RECORDNO", FieldType.INTEGER), Field("WHENMODIFIED", FieldType.TIMESTAMP)]
+
+
+def _value(field: str, text: str):  # type: ignore[no-untyped-def]
+    return datetime.strptime(text, FMT) if field in ("WHENMODIFIED", "AUWHENCREATED") else int(text)
+
+
+def _match(el: etree._Element, row: dict) -> bool:
+    if el.tag in ("and", "or"):
+        results = [_match(c, row) for c in el]
+        return all(results) if el.tag == "and" else any(results)
+    field = el.findtext("field")
+    have = row.get(field)
+    if el.tag == "isnull":
+        return have is None
+    if have is None:
+        return False
+    want = _value(field, el.findtext("value"))
+    ops = {"greaterthan": have > want, "equalto": have == want, "lessthanorequalto": have <= want,
+           "greaterthanorequalto": have >= want}
+    return ops[el.tag]
+
+
+class FakeCompany:
+    """Answers query functions over ``rows`` (list of dicts) like the gateway would."""
+
+    def __init__(self, rows: list[dict]) -> None:
+        self.rows = rows
+        self.calls: list[etree._Element] = []
+        self.on_call = lambda n: None
+
+    def __call__(self, functions, object=None):  # type: ignore[no-untyped-def]
+        fn = functions[0].element()[0]
+        self.calls.append(fn)
+        self.on_call(len(self.calls))
+        where = fn.find("filter")
+        rows = [r for r in self.rows if where is None or _match(where[0], r)]
+        keys = [o.findtext("field") for o in fn.iterfind("orderby/order")]
+        rows.sort(key=lambda r: tuple((r[k] is None, r[k] or 0) for k in keys))
+        size = int(fn.findtext("pagesize"))
+        page = rows[:size]
+        body = "".join(
+            "<X>" + "".join(f"<{k}>{v.strftime(FMT) if isinstance(v, datetime) else v}</{k}>"
+                            if v is not None else f"<{k}/>" for k, v in r.items()) + "</X>"
+            for r in page)
+        xml = (f"<response><control><status>success</status></control><operation><result>"
+               f"<status>success</status><data totalcount='{len(rows)}' count='{len(page)}' "
+               f"numremaining='{len(rows) - len(page)}'>{body}</data></result></operation>"
+               "</response>")
+        return check_response(etree.fromstring(xml.encode()), sent_session=True)
+
+
+BASE = datetime(2024, 1, 1, 8, 0)
+
+
+def rows(n: int) -> list[dict]:
+    # Several rows share each WHENMODIFIED so the key breaks ties.
+    return [{"RECORDNO": i, "WHENMODIFIED": BASE + timedelta(minutes=i // 3)} for i in range(1, n + 1)]
+
+
+def window_end() -> datetime:
+    return datetime(2024, 6, 1, tzinfo=timezone.utc)
+
+
+def read_all(company: FakeCompany, spec=CATALOG["CLASS"], window=None, size=7) -> list[int]:
+    window = window or Window(None, window_end())
+    pages = query_pages(company, spec, FIELDS, window, tz=LA, page_size=size)
+    return [k for p in pages for k in p.batch.column("RECORDNO").to_pylist()]
+
+
+def test_full_read_pages_with_keyset_and_offset_zero() -> None:
+    company = FakeCompany(rows(50))
+    assert read_all(company) == list(range(1, 51))
+    # 8 keyset pages (the last has numremaining 0) plus one empty-cursor pass
+    assert len(company.calls) == 8 + 1
+    assert {c.findtext("offset") for c in company.calls} == {"0"}
+    assert company.calls[0].findtext("options/showprivate") == "true"
+    assert [o.findtext("field") for o in company.calls[0].iterfind("orderby/order")] == [
+        "WHENMODIFIED", "RECORDNO"]
+
+
+def test_rows_modified_while_paging_are_not_skipped_or_repeated() -> None:
+    company = FakeCompany(rows(60))
+    later = BASE + timedelta(days=400)  # after the window end: the next run's business
+
+    def modify(call_number: int) -> None:
+        if call_number == 3:  # two pages read: move read rows and unread rows forward
+            for row in company.rows:
+                if row["RECORDNO"] in (2, 5, 40, 41):
+                    row["WHENMODIFIED"] = later
+    company.on_call = modify
+    got = read_all(company)
+    assert len(got) == len(set(got))
+    assert set(got) == set(range(1, 61)) - {40, 41}  # unmodified rows: every one, once
+    nxt = read_all(FakeCompany(company.rows), window=Window(window_end(), datetime(
+        2025, 6, 1, tzinfo=timezone.utc)))
+    assert set(nxt) >= {40, 41}  # the moved rows are in the next window
+
+
+def test_empty_cursor_rows_are_read_in_a_second_pass() -> None:
+    data = rows(5) + [{"RECORDNO": 99, "WHENMODIFIED": None}]
+    assert read_all(FakeCompany(data)) == [1, 2, 3, 4, 5, 99]
+
+
+def test_incremental_read_catches_new_rows_without_cursor_through_created() -> None:
+    data = [dict(r, AUWHENCREATED=BASE) for r in rows(5)]
+    data += [{"RECORDNO": 98, "WHENMODIFIED": None, "AUWHENCREATED": BASE - timedelta(days=9)},
+             {"RECORDNO": 99, "WHENMODIFIED": None, "AUWHENCREATED": BASE + timedelta(days=1)}]
+    start = datetime(2024, 1, 1, 16, 1, tzinfo=timezone.utc)  # 08:01 in Los Angeles
+    got = read_all(FakeCompany(data), spec=CATALOG["APBILL"], window=Window(start, window_end()))
+    assert got == [3, 4, 5, 99]  # rows 3-5 were modified at 08:01; 98 was created too early
+
+
+def test_a_page_that_does_not_move_is_a_loop() -> None:
+    stuck = FakeCompany(rows(20))
+    original = stuck.__call__
+
+    def ignore_filter(functions, object=None):  # type: ignore[no-untyped-def]
+        fn = functions[0]
+        body = tuple((t, v) for t, v in fn.body if t != "filter")
+        return original([type(fn)(fn.name, body, fn.attributes, fn.controlid)], object)
+    with pytest.raises(PaginationLoop, match="Loop detected"):
+        list(keyset_chunks(ignore_filter, "CLASS", ["RECORDNO"], None, cursor="WHENMODIFIED",
+                           key="RECORDNO", page_size=5))
+
+
+def _rbq_answer(records: list[int], remaining: int, result_id: str = "R1") -> etree._Element:
+    body = "".join(f"<x><id>{k}</id></x>" for k in records)
+    return (f"<response><control><status>success</status></control><operation><result>"
+            f"<status>success</status><data count='{len(records)}' totalcount='9' "
+            f"numremaining='{remaining}' resultId='{result_id}'>{body}</data></result>"
+            f"</operation></response>")
+
+
+def test_read_by_query_restarts_after_an_expired_result_and_drops_seen_rows() -> None:
+    answers = iter([
+        _rbq_answer([1, 2, 3], 6), _rbq_answer([4, 5, 6], 3), "EXPIRED",
+        _rbq_answer([1, 2, 3], 6), _rbq_answer([4, 5, 6], 3), _rbq_answer([7, 8, 9], 0),
+    ])
+    sent: list[str] = []
+
+    def call(functions, object=None):  # type: ignore[no-untyped-def]
+        sent.append(functions[0].name)
+        answer = next(answers)
+        if answer == "EXPIRED":
+            raise ResultIdExpired("expired")
+        return check_response(etree.fromstring(answer.encode()), sent_session=True)
+    spec = udd_spec("DEPARTMENT_TYPE")
+    pages = read_by_query_pages(call, spec, [Field("id", FieldType.INTEGER)], None, tz=LA,
+                                page_size=3)
+    got = [k for p in pages for k in p.batch.column("id").to_pylist()]
+    assert got == list(range(1, 10))
+    assert sent == ["readByQuery", "readMore", "readMore", "readByQuery", "readMore", "readMore"]
