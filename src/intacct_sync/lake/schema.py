@@ -1,0 +1,157 @@
+"""Arrow types -> Spark types, Delta table creation and schema evolution.
+
+Columns are the Intacct field names in lower case with dots as underscores
+(``PAYTOCONTACT.CONTACTNAME`` -> ``paytocontact_contactname``) plus four audit columns.
+New fields become new nullable columns; a type change that would lose data is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import pyarrow as pa
+from delta.tables import DeltaTable, DeltaTableBuilder
+from py4j.protocol import Py4JError
+from pyspark.sql import SparkSession
+from pyspark.errors import AnalysisException
+from pyspark.sql import types as T
+
+from intacct_sync.lake.spark import TableNames, check_identifier
+
+log = logging.getLogger(__name__)
+
+AUDIT_FIELDS: tuple[T.StructField, ...] = (
+    T.StructField("_entity", T.StringType(), True),
+    T.StructField("_deleted", T.BooleanType(), True),
+    T.StructField("_synced_at", T.TimestampType(), True),
+    T.StructField("_run_id", T.StringType(), True),
+)
+AUDIT_COLUMNS = tuple(f.name for f in AUDIT_FIELDS)
+
+
+class SchemaChangeError(ValueError):
+    """A field changed type in a way the table cannot take without losing data."""
+
+
+def column_name(intacct_name: str) -> str:
+    """The Delta column for an Intacct field: lower case, dots become underscores."""
+    return check_identifier(intacct_name.strip().lower().replace(".", "_"), "column name")
+
+
+def spark_type(arrow_type: pa.DataType) -> T.DataType:
+    """The Spark type for one Arrow type of the reader contract (money stays decimal)."""
+    if pa.types.is_int64(arrow_type) or pa.types.is_int32(arrow_type):
+        return T.LongType()
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return T.StringType()
+    if pa.types.is_decimal(arrow_type):
+        return T.DecimalType(arrow_type.precision, arrow_type.scale)
+    if pa.types.is_boolean(arrow_type):
+        return T.BooleanType()
+    if pa.types.is_date32(arrow_type):
+        return T.DateType()
+    if pa.types.is_timestamp(arrow_type):
+        if arrow_type.tz is None:
+            raise TypeError("timestamps must carry a time zone (the reader yields UTC)")
+        return T.TimestampType()
+    raise TypeError(f"no Spark type for Arrow type {arrow_type}")
+
+
+def spark_schema(schema: pa.Schema, audit: bool = True) -> T.StructType:
+    """Spark schema of a table holding these Arrow fields (renamed) and the audit columns."""
+    fields = [T.StructField(column_name(f.name), spark_type(f.type), True) for f in schema]
+    names = [f.name for f in fields]
+    clashes = sorted({n for n in names if names.count(n) > 1})
+    if clashes:
+        raise ValueError(f"Intacct fields map to the same column name: {clashes}")
+    return T.StructType(fields + (list(AUDIT_FIELDS) if audit else []))
+
+
+def fits(old: T.DataType, new: T.DataType) -> bool:
+    """True if every value of ``new`` can be written to a column of type ``old`` without loss."""
+    if old == new or isinstance(old, T.StringType):
+        return True
+    if isinstance(old, T.DecimalType) and isinstance(new, T.DecimalType):
+        return new.scale <= old.scale and new.precision - new.scale <= old.precision - old.scale
+    if isinstance(old, T.DecimalType) and isinstance(new, T.LongType):
+        return old.precision - old.scale >= 19  # every int64 has at most 19 digits
+    return isinstance(old, T.TimestampType) and isinstance(new, T.DateType)
+
+
+def widenable(old: T.DataType, new: T.DataType) -> bool:
+    """True if Delta type widening can change a column from ``old`` to ``new`` in place."""
+    if isinstance(old, T.LongType) and isinstance(new, T.DecimalType):
+        return new.precision - new.scale >= 20
+    if isinstance(old, T.DecimalType) and isinstance(new, T.DecimalType):
+        return new.scale >= old.scale and fits(new, old)
+    return False
+
+
+@dataclass(frozen=True)
+class Evolution:
+    """What ``ensure_table`` did: the columns it added and the table's schema afterwards."""
+
+    created: bool
+    added: tuple[str, ...]
+    schema: T.StructType
+
+
+def ensure_table(
+    spark: SparkSession, names: TableNames, table: str, wanted: T.StructType, key: str
+) -> Evolution:
+    """Create the Delta table, or add the columns it lacks; refuse lossy type changes."""
+    if not names.exists(spark, table):
+        create_table(spark, names, table, wanted, key)
+        return Evolution(True, (), wanted)
+    current = spark.table(names.qualified(table)).schema
+    have = {f.name: f.dataType for f in current}
+    narrower = [f for f in wanted if f.name in have and not fits(have[f.name], f.dataType)]
+    for f in narrower:
+        _widen(spark, names.qualified(table), f.name, have[f.name], f.dataType)
+    missing = [f for f in wanted if f.name not in have]
+    if missing:
+        cols = ", ".join(f"`{f.name}` {f.dataType.simpleString()}" for f in missing)
+        spark.sql(f"ALTER TABLE {names.qualified(table)} ADD COLUMNS ({cols})")
+        log.info("added columns to %s: %s", names.qualified(table), [f.name for f in missing])
+    if narrower or missing:
+        current = spark.table(names.qualified(table)).schema
+    return Evolution(False, tuple(f.name for f in missing), current)
+
+
+def _widen(spark: SparkSession, table: str, column: str, old: T.DataType, new: T.DataType) -> None:
+    if not widenable(old, new):
+        raise SchemaChangeError(
+            f"table {table} column {column} has type {old.simpleString()} but the source now "
+            f"sends {new.simpleString()}, which does not fit without loss; rename or recreate "
+            "the column (and backfill the object) to accept the new type"
+        )
+    spark.sql(f"ALTER TABLE {table} SET TBLPROPERTIES ('delta.enableTypeWidening' = 'true')")
+    spark.sql(f"ALTER TABLE {table} ALTER COLUMN `{column}` TYPE {new.simpleString()}")
+    log.info("widened %s.%s from %s to %s", table, column, old.simpleString(), new.simpleString())
+
+
+def create_table(
+    spark: SparkSession, names: TableNames, table: str, schema: T.StructType, key: str | None
+) -> None:
+    """``createIfNotExists`` with change data feed on; liquid clustering by the key if possible."""
+    names.ensure_schema(spark)
+
+    def builder() -> DeltaTableBuilder:
+        return (
+            DeltaTable.createIfNotExists(spark)
+            .tableName(names.qualified(table))
+            .addColumns(schema)
+            .comment(f"intacct-sync: {table}")
+            .property("delta.enableChangeDataFeed", "true")
+        )
+
+    if key:
+        try:
+            builder().clusterBy(key).execute()
+            return
+        except (AttributeError, AnalysisException, Py4JError) as exc:
+            # Liquid clustering needs Delta 3.1+ (or a recent Databricks runtime); without it the
+            # table is still correct, only MERGE pruning by key is lost.
+            log.warning("liquid clustering unavailable for %s, created unclustered: %s", table, exc)
+    builder().execute()

@@ -1,0 +1,175 @@
+"""The SparkSession (Databricks or a local Delta session) and the one place that names tables.
+
+Inside Databricks the runtime owns the session: we only ``getOrCreate`` it. On a laptop we build a
+small local session with Delta Lake, tuned for many small MERGEs (few shuffle partitions, small
+Delta snapshots), whose warehouse and metastore live in one directory so nothing lands in the cwd.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
+DEFAULT_WAREHOUSE = ".lakehouse"
+JARS_ENV = "INTACCT_SYNC_JARS"
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,254}")
+
+# Settings that make a local session fast for small tables; none changes a result.
+_LOCAL_CONF: dict[str, str] = {
+    "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+    "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.driver.extraJavaOptions": "-Duser.timezone=UTC",
+    "spark.executor.extraJavaOptions": "-Duser.timezone=UTC",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.adaptive.coalescePartitions.initialPartitionNum": "2",
+    "spark.databricks.delta.snapshotPartitions": "2",
+    "spark.databricks.delta.stalenessLimit": "1h",
+    "spark.databricks.delta.properties.defaults.checkpointInterval": "50",
+    "spark.databricks.delta.autoCompact.enabled": "false",
+    "spark.databricks.delta.optimizeWrite.enabled": "false",
+    "spark.databricks.delta.merge.repartitionBeforeWrite.enabled": "false",
+    "spark.databricks.delta.schema.autoMerge.enabled": "false",
+}
+
+
+class SparkUnavailableError(RuntimeError):
+    """A local SparkSession cannot start (no Java, no Delta jars)."""
+
+
+def on_databricks() -> bool:
+    """True inside a Databricks runtime (the runtime sets this variable on every cluster)."""
+    return bool(os.environ.get("DATABRICKS_RUNTIME_VERSION"))
+
+
+def get_spark(warehouse: str | None = None, app_name: str = "intacct-sync") -> SparkSession:
+    """The active session, Databricks' own, or a new local Delta session.
+
+    >>> spark = get_spark(".lakehouse")  # doctest: +SKIP
+    """
+    if on_databricks():
+        return SparkSession.builder.getOrCreate()
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    _require_java()
+    root = Path(warehouse or DEFAULT_WAREHOUSE).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    # Hive support with an embedded Derby metastore in the warehouse: the tables a run creates
+    # are still registered when the next process opens the same warehouse.
+    builder = SparkSession.builder.master("local[2]").appName(app_name).enableHiveSupport()
+    for key, value in _LOCAL_CONF.items():
+        builder = builder.config(key, value)
+    builder = (
+        builder.config("spark.sql.warehouse.dir", str(root))
+        .config("spark.hadoop.javax.jdo.option.ConnectionURL", _derby_url(root))
+        .config("spark.driver.extraJavaOptions", f"-Duser.timezone=UTC -Dderby.system.home={root}")
+    )
+    builder = _with_delta_jars(builder)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    return spark
+
+
+def _derby_url(root: Path) -> str:
+    return f"jdbc:derby:;databaseName={root / 'metastore_db'};create=true"
+
+
+def _require_java() -> None:
+    java_home = os.environ.get("JAVA_HOME")
+    if java_home and (Path(java_home) / "bin" / "java").exists():
+        return
+    if shutil.which("java") is None:
+        raise SparkUnavailableError(
+            "Java was not found: a local Spark session needs a Java 17+ runtime. "
+            "Install one (e.g. the openjdk-17-jre-headless package) or set JAVA_HOME."
+        )
+
+
+def find_jars_dir() -> Path | None:
+    """The directory of Delta jars: $INTACCT_SYNC_JARS, else a `.jars` dir above cwd or package."""
+    explicit = os.environ.get(JARS_ENV)
+    if explicit:
+        return Path(explicit) if any(Path(explicit).glob("*.jar")) else None
+    for start in (Path.cwd(), Path(__file__).resolve().parent):
+        for folder in (start, *start.parents):
+            candidate = folder / ".jars"
+            if candidate.is_dir() and any(candidate.glob("*.jar")):
+                return candidate
+    return None
+
+
+def _with_delta_jars(builder: SparkSession.Builder) -> SparkSession.Builder:
+    jars_dir = find_jars_dir()
+    if jars_dir is not None:
+        jars = ",".join(str(p) for p in sorted(jars_dir.glob("*.jar")))
+        return builder.config("spark.jars", jars)
+    # No local jars: let Spark fetch the Delta release matching the pip package.
+    from delta import configure_spark_with_delta_pip
+
+    return configure_spark_with_delta_pip(builder)
+
+
+def check_identifier(name: str, what: str = "identifier") -> str:
+    """Return ``name`` if it is a plain identifier; refuse anything that could escape a quote."""
+    if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
+        raise ValueError(
+            f"invalid {what} {name!r}: use letters, digits and underscores, starting with a "
+            "letter or underscore, at most 255 characters"
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class TableNames:
+    """Maps Unity Catalog ``catalog.schema.table`` names onto the session at hand.
+
+    On Databricks the three-part name is used as given. A local session has a single catalog,
+    ``spark_catalog``, so the configured catalog maps to it; as Delta's table builder parses only
+    two-part names there, the local name is ``schema.table`` in the session's one catalog.
+
+    >>> TableNames("main", "intacct", local=True).qualified("vendor")
+    '`intacct`.`vendor`'
+    """
+
+    catalog: str
+    schema: str
+    local: bool | None = None
+
+    def __post_init__(self) -> None:
+        check_identifier(self.catalog, "catalog name")
+        check_identifier(self.schema, "schema name")
+        if self.local is None:
+            object.__setattr__(self, "local", not on_databricks())
+
+    @property
+    def session_catalog(self) -> str:
+        return "spark_catalog" if self.local else self.catalog
+
+    @property
+    def qualified_schema(self) -> str:
+        if self.local:
+            return f"`{self.schema}`"
+        return f"`{self.catalog}`.`{self.schema}`"
+
+    def qualified(self, table: str) -> str:
+        return f"{self.qualified_schema}.`{check_identifier(table, 'table name')}`"
+
+    def ensure_schema(self, spark: SparkSession | None = None) -> None:
+        spark = spark or SparkSession.active()
+        if self.local and spark.catalog.databaseExists(self.schema):
+            return  # saves a metastore round trip and its "created concurrently" warning
+        spark.sql(f"CREATE SCHEMA IF NOT EXISTS {self.qualified_schema}")
+
+    def exists(self, spark: SparkSession, table: str) -> bool:
+        check_identifier(table, "table name")
+        return spark.catalog.tableExists(f"{self.session_catalog}.{self.schema}.{table}")

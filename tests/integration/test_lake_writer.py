@@ -1,0 +1,154 @@
+"""TableWriter against a real local Delta table: MERGE, dedupe, replay, evolution, append."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pyarrow as pa
+import pytest
+from chispa import assert_df_equality
+from pyspark.sql import types as T
+
+from intacct_sync.lake.schema import SchemaChangeError
+from intacct_sync.lake.writer import LoadResult, TableWriter
+from tests.integration.lake_data import BILL_SCHEMA, MONEY, RUN_AT, bills, ts
+
+pytestmark = pytest.mark.spark
+
+DATA_COLUMNS = ["recordno", "whenmodified", "totalentered", "paytocontact_contactname"]
+
+
+def writer(spark, names, **kw) -> TableWriter:
+    return TableWriter(spark, names, "ap_bill", key="RECORDNO", cursor="WHENMODIFIED", **kw)
+
+
+def expected(spark, rows: list[tuple]):
+    schema = T.StructType(
+        [
+            T.StructField("recordno", T.LongType()),
+            T.StructField("whenmodified", T.TimestampType()),
+            T.StructField("totalentered", T.DecimalType(38, 10)),
+            T.StructField("paytocontact_contactname", T.StringType()),
+        ]
+    )
+    typed = [(r[0], r[1], Decimal(r[2]), r[3]) for r in rows]
+    return spark.createDataFrame(typed, schema)
+
+
+def history_metrics(spark, names, table="ap_bill") -> list[tuple[str, dict]]:
+    rows = spark.sql(f"DESCRIBE HISTORY {names.qualified(table)}").orderBy("version").collect()
+    return [(r["operation"], r["operationMetrics"]) for r in rows]
+
+
+def test_first_load_creates_table_with_exact_types(spark, lake_names):
+    page = bills((1, ts(1), "1234.56"), (2, ts(2, 23), "0.01"), (3, ts(3), "-99999999.9999999999"))
+    result = writer(spark, lake_names).load([page], BILL_SCHEMA, run_id="r1", synced_at=RUN_AT)
+
+    assert result == LoadResult(rows_in=3, inserted=3, updated=0, deleted=0, unchanged=0)
+    table = spark.table(lake_names.qualified("ap_bill"))
+    assert [(f.name, f.dataType) for f in table.schema] == [
+        ("recordno", T.LongType()),
+        ("whenmodified", T.TimestampType()),
+        ("totalentered", T.DecimalType(38, 10)),
+        ("whendue", T.DateType()),
+        ("paytocontact_contactname", T.StringType()),
+        ("ispaid", T.BooleanType()),
+        ("_entity", T.StringType()),
+        ("_deleted", T.BooleanType()),
+        ("_synced_at", T.TimestampType()),
+        ("_run_id", T.StringType()),
+    ]
+    rows = {r["recordno"]: r for r in table.toArrow().to_pylist()}
+    assert rows[1]["totalentered"] == Decimal("1234.56")
+    assert rows[3]["totalentered"] == Decimal("-99999999.9999999999")
+    assert rows[2]["whenmodified"] == ts(2, 23)  # UTC instant, not shifted by a local zone
+    assert rows[2]["whendue"] == date(2024, 6, 3)
+    assert (rows[2]["_deleted"], rows[2]["_run_id"], rows[2]["_synced_at"]) == (False, "r1", RUN_AT)
+    detail = spark.sql(f"DESCRIBE DETAIL {lake_names.qualified('ap_bill')}").first()
+    assert detail["properties"]["delta.enableChangeDataFeed"] == "true"
+    assert detail["clusteringColumns"] == ["recordno"]
+
+
+def test_merge_takes_only_newer_rows_dedupes_and_replay_changes_nothing(spark, lake_names):
+    w = writer(spark, lake_names)
+    w.load([bills((1, ts(5), "10.00"), (2, ts(5), "20.00"), (3, ts(5), "30.00"))],
+           BILL_SCHEMA, run_id="r1", synced_at=RUN_AT)  # fmt: skip
+    change = [
+        bills((1, ts(6), "11.00", "newer"), (2, ts(4), "19.00", "older")),
+        bills((3, ts(5), "31.00", "same cursor"), (4, ts(7), "41.00", "latest")),
+        bills((4, ts(6), "40.00", "earlier"), (5, ts(8), "50.00", "first"), (5, ts(8), "51.00", "read last")),
+    ]  # fmt: skip
+    result = w.load(change, BILL_SCHEMA, run_id="r2", synced_at=RUN_AT)
+
+    assert result == LoadResult(rows_in=7, inserted=2, updated=1, deleted=0, unchanged=2)
+    assert_df_equality(
+        w.live_dataframe().select(DATA_COLUMNS),
+        expected(spark, [(1, ts(6), "11.00", "newer"), (2, ts(5), "20.00", "contact 2"),
+                         (3, ts(5), "30.00", "contact 3"), (4, ts(7), "41.00", "latest"),
+                         (5, ts(8), "51.00", "read last")]),  # fmt: skip
+        ignore_row_order=True,
+    )
+    replay = w.load(change, BILL_SCHEMA, run_id="r3", synced_at=RUN_AT)
+    assert (replay.inserted, replay.updated, replay.unchanged) == (0, 0, 5)
+    operation, metrics = history_metrics(spark, lake_names)[-1]
+    assert operation == "MERGE"
+    assert (metrics["numTargetRowsInserted"], metrics["numTargetRowsUpdated"]) == ("0", "0")
+
+
+def test_schema_evolution_adds_column_widens_and_refuses_lossy_change(spark, lake_names):
+    w = writer(spark, lake_names)
+    w.load([bills((1, ts(1), "1.00"), (2, ts(1), "2.00"))], BILL_SCHEMA, run_id="r1", synced_at=RUN_AT)
+    wider = BILL_SCHEMA.append(pa.field("GLDIM.FUNDING", pa.string())).append(pa.field("QTY", pa.int64()))
+    page = bills((1, ts(1), "1.00"), (3, ts(2), "3.00"))
+    page = page.append_column(wider.field("GLDIM.FUNDING"), pa.array(["grant", "loan"]))
+    page = page.append_column(wider.field("QTY"), pa.array([5, 7]))
+
+    result = w.load([page], wider, run_id="r2", synced_at=RUN_AT)
+
+    assert (result.inserted, result.updated) == (1, 1)  # row 1 only gains the new columns' values
+    funding = w.live_dataframe().select("recordno", "gldim_funding").orderBy("recordno").collect()
+    assert [tuple(r) for r in funding] == [(1, "grant"), (2, None), (3, "loan")]
+
+    retyped = wider.set(wider.get_field_index("QTY"), pa.field("QTY", MONEY))  # int64 -> decimal
+    assert w.load([page.cast(retyped)], retyped, run_id="r3", synced_at=RUN_AT).updated == 0
+    qty = spark.table(lake_names.qualified("ap_bill")).schema["qty"].dataType
+    assert qty == T.DecimalType(38, 10)
+    lossy = BILL_SCHEMA.set(2, pa.field("TOTALENTERED", pa.bool_()))
+    with pytest.raises(SchemaChangeError) as error:
+        page = bills((1, ts(9), "1")).set_column(2, lossy.field(2), pa.array([True]))
+        w.load([page], lossy, run_id="r4", synced_at=RUN_AT)
+    message = str(error.value)
+    assert "ap_bill" in message and "totalentered" in message
+    assert "decimal(38,10)" in message and "boolean" in message
+
+
+def test_append_mode_keeps_every_version(spark, lake_names):
+    w = TableWriter(spark, lake_names, "gl_log", key="RECORDNO", cursor="WHENMODIFIED", mode="append")
+    page = bills((1, ts(1), "1.00"), (1, ts(2), "2.00"))
+    assert w.load([page], BILL_SCHEMA, run_id="r1", synced_at=RUN_AT).inserted == 2
+    assert w.load([page], BILL_SCHEMA, run_id="r2", synced_at=RUN_AT).inserted == 2
+    amounts = sorted(r[0] for r in w.live_dataframe().select("totalentered").collect())
+    assert amounts == [Decimal("1.00")] * 2 + [Decimal("2.00")] * 2
+
+
+@pytest.mark.parametrize("transfer", ["arrow", "parquet"])
+def test_multi_chunk_load_is_staged_and_lands_in_one_commit(spark, lake_names, transfer):
+    w = writer(spark, lake_names, chunk_rows=2, transfer=transfer)
+    w.load([bills((1, ts(1), "1.00"))], BILL_SCHEMA, run_id="r1", synced_at=RUN_AT)
+    versions_before = len(history_metrics(spark, lake_names))
+    pages = [bills((1, ts(2), "1.50"), (2, ts(1), "2.00"), (3, ts(1), "3.00")),
+             bills((2, ts(3), "2.50"), (4, ts(1), "4.00"))]  # fmt: skip
+
+    result = w.load(pages, BILL_SCHEMA, run_id="r2", synced_at=RUN_AT)
+
+    assert result == LoadResult(rows_in=5, inserted=3, updated=1, deleted=0, unchanged=0)
+    history = history_metrics(spark, lake_names)
+    assert len(history) == versions_before + 1 and history[-1][0] == "MERGE"
+    assert not lake_names.exists(spark, "_stage_ap_bill")
+    assert_df_equality(
+        w.live_dataframe().select(DATA_COLUMNS),
+        expected(spark, [(1, ts(2), "1.50", "contact 1"), (2, ts(3), "2.50", "contact 2"),
+                         (3, ts(1), "3.00", "contact 3"), (4, ts(1), "4.00", "contact 4")]),  # fmt: skip
+        ignore_row_order=True,
+    )
