@@ -12,8 +12,12 @@ from tests.unit.test_intacct_samples import SAMPLES
 
 
 def canon(el: etree._Element) -> tuple:
-    return (el.tag, sorted(el.attrib.items()), (el.text or "").strip(),
-            [canon(c) for c in el if isinstance(c.tag, str)])
+    return (
+        el.tag,
+        sorted(el.attrib.items()),
+        (el.text or "").strip(),
+        [canon(c) for c in el if isinstance(c.tag, str)],
+    )
 
 
 def sample(name: str) -> etree._Element:
@@ -52,38 +56,56 @@ def test_function_matches_the_sdk_sample(name: str, function: envelope.Function)
 
 def test_query_with_nested_or_and_filter_matches_the_sample() -> None:
     expected = sample("request_query_filter_or_and.xml").find("query")
-    where = Or(Cmp("equalto", "JOURNAL", "APJ"),
-               And(Cmp("greaterthanorequalto", "BATCHNO", "1"), Cmp("equalto", "STATE", "Posted")))
+    where = Or(
+        Cmp("equalto", "JOURNAL", "APJ"),
+        And(Cmp("greaterthanorequalto", "BATCHNO", "1"), Cmp("equalto", "STATE", "Posted")),
+    )
     got = built(envelope.query("GLBATCH", ["BATCHNO", "RECORDNO", "STATE"], filter=where)).find(
-        "query")
+        "query"
+    )
     for tag in ("select", "object", "filter"):
         assert canon(got.find(tag)) == canon(expected.find(tag))
 
 
 def test_query_orderby_and_aggregates_match_the_samples() -> None:
     orderby = sample("request_query_orderby.xml").find("query/orderby")
-    q = built(envelope.query("ARINVOICE", ["CUSTOMERID", "RECORDNO"],
-                             orderby=[("TOTALDUE", True), ("RECORDNO", False)])).find("query")
+    q = built(
+        envelope.query(
+            "ARINVOICE",
+            ["CUSTOMERID", "RECORDNO"],
+            orderby=[("TOTALDUE", True), ("RECORDNO", False)],
+        )
+    ).find("query")
     assert canon(q.find("orderby")) == canon(orderby)
     select = sample("request_query_aggregates.xml").find("query/select")
-    aggregates = [("avg", "TOTALDUE"), ("min", "WHENDUE"), ("max", "TOTALENTERED"),
-                  ("sum", "TOTALDUE"), ("count", "RECORDNO")]
+    aggregates = [
+        ("avg", "TOTALDUE"),
+        ("min", "WHENDUE"),
+        ("max", "TOTALENTERED"),
+        ("sum", "TOTALDUE"),
+        ("count", "RECORDNO"),
+    ]
     q = built(envelope.query("ARINVOICE", ["CUSTOMERID"], aggregates=aggregates)).find("query")
     assert canon(q.find("select")) == canon(select)
 
 
 def test_query_paging_and_showprivate_match_the_sample() -> None:
     expected = sample("request_query_all_params.xml").find("query")
-    q = built(envelope.query("CUSTOMER", ["CUSTOMERID", "RECORDNO"], pagesize=10,
-                             offset=5)).find("query")
+    q = built(envelope.query("CUSTOMER", ["CUSTOMERID", "RECORDNO"], pagesize=10, offset=5)).find(
+        "query"
+    )
     for tag in ("select", "object", "pagesize", "offset", "options/showprivate"):
         assert canon(q.find(tag)) == canon(expected.find(tag))
 
 
 def _request(auth: envelope.Login | envelope.SessionAuth) -> etree._Element:
-    body = envelope.build_request(sender_id="testsenderid", sender_password="pass123!",
-                                  auth=auth, functions=[envelope.get_dimensions()],
-                                  controlid="unittest")
+    body = envelope.build_request(
+        sender_id="testsenderid",
+        sender_password="pass123!",  # noqa: S106 - the sample's value
+        auth=auth,
+        functions=[envelope.get_dimensions()],
+        controlid="unittest",
+    )
     return etree.fromstring(body)
 
 
@@ -92,7 +114,8 @@ def test_control_and_session_auth_match_the_sample() -> None:
     got = _request(envelope.SessionAuth("testsession.."))
     assert canon(got.find("control")) == canon(expected.find("control"))
     assert canon(got.find("operation/authentication")) == canon(
-        expected.find("operation/authentication"))
+        expected.find("operation/authentication")
+    )
     assert got.find("operation").get("transaction") == "false"
     assert got.findtext("control/uniqueid") == "false"
 
@@ -103,8 +126,9 @@ def test_login_with_entity_matches_the_sample() -> None:
     assert canon(got.find("operation/authentication")) == canon(expected)
 
 
-@pytest.mark.parametrize("name", ["create", "update", "delete", "create_vendor", "readReport",
-                                  "getAPISESSION", "query "])
+@pytest.mark.parametrize(
+    "name", ["create", "update", "delete", "create_vendor", "readReport", "getAPISESSION", "query "]
+)
 def test_write_and_unknown_functions_are_refused_before_building(name: str) -> None:
     with pytest.raises(WriteRefused, match="read-only"):
         envelope.Function(name)
@@ -119,7 +143,8 @@ def test_each_function_gets_its_own_uuid_controlid() -> None:
 def test_hostile_values_are_escaped_text_not_markup() -> None:
     evil = "x</password></control><operation><content><function><delete>&amp;'\""
     body = envelope.build_request(
-        sender_id=evil, sender_password=evil,
+        sender_id=evil,
+        sender_password=evil,
         auth=envelope.Login(evil, evil, evil, evil),
         functions=[envelope.query(evil, [evil], filter=Cmp("equalto", evil, evil))],
         controlid=evil,

@@ -12,13 +12,13 @@ from intacct_sync.intacct.client import IntacctClient
 from intacct_sync.intacct.gateway import Gateway, raise_for_response, validate_endpoint
 from intacct_sync.intacct.retry import RetryPolicy
 from intacct_sync.intacct.session import Credentials
+from tests.unit.test_intacct_samples import SAMPLES
 from tests.unit.test_intacct_transport import (
     ScriptedAdapter,
     lookup_answer,
     session_answer,
     session_with,
 )
-from tests.unit.test_intacct_samples import SAMPLES
 
 URL = "https://api.example.test/ia/xml/xmlgw.phtml"
 CREDS = Credentials("sender", "s3nder-pw", "company", "user", "us3r-pw")
@@ -29,7 +29,9 @@ class Sleeps(list):
         self.append(seconds)
 
 
-def client_with(answers: list, *, sleeps: Sleeps | None = None, **kw) -> tuple[IntacctClient, ScriptedAdapter]:
+def client_with(
+    answers: list, *, sleeps: Sleeps | None = None, **kw
+) -> tuple[IntacctClient, ScriptedAdapter]:
     adapter = ScriptedAdapter(answers)
     policy = RetryPolicy(sleep=sleeps if sleeps is not None else Sleeps(), **kw)
     client = IntacctClient(URL, CREDS, retry=policy, transport=session_with(adapter))
@@ -37,9 +39,13 @@ def client_with(answers: list, *, sleeps: Sleeps | None = None, **kw) -> tuple[I
 
 
 GATEWAY_CASES = [
-    (429, b"<response><control><status>failure</status></control><errormessage><error>"
-          b"<errorno>GW-0010</errorno><description>Too many</description></error></errormessage>"
-          b"</response>", E.RateLimited),
+    (
+        429,
+        b"<response><control><status>failure</status></control><errormessage><error>"
+        b"<errorno>GW-0010</errorno><description>Too many</description></error></errormessage>"
+        b"</response>",
+        E.RateLimited,
+    ),
     (500, b"", E.ServiceUnavailable),
     (502, b"<html>Bad gateway</html>", E.ServiceUnavailable),
     (503, b"", E.ServiceUnavailable),
@@ -69,11 +75,13 @@ def test_retry_after_is_read_from_a_429() -> None:
 
 
 def test_rate_limit_text_in_a_200_body_is_retryable() -> None:
-    body = (b"<response><control><status>success</status></control><operation><authentication>"
-            b"<status>success</status></authentication><result><status>failure</status>"
-            b"<function>query</function><errormessage><error><errorno>X</errorno><description2>"
-            b"API rate limit exceeded</description2></error></errormessage></result></operation>"
-            b"</response>")
+    body = (
+        b"<response><control><status>success</status></control><operation><authentication>"
+        b"<status>success</status></authentication><result><status>failure</status>"
+        b"<function>query</function><errormessage><error><errorno>X</errorno><description2>"
+        b"API rate limit exceeded</description2></error></errormessage></result></operation>"
+        b"</response>"
+    )
     with pytest.raises(E.RateLimited):
         raise_for_response(200, {}, body, sent_session=True)
 
@@ -81,8 +89,15 @@ def test_rate_limit_text_in_a_200_body_is_retryable() -> None:
 def test_transient_failures_are_retried_then_succeed_with_backoff() -> None:
     sleeps = Sleeps()
     client, adapter = client_with(
-        [(503, b""), requests.ConnectionError("reset"), (429, b"", {"Retry-After": "3"}),
-         (200, session_answer()), (200, lookup_answer())], sleeps=sleeps)
+        [
+            (503, b""),
+            requests.ConnectionError("reset"),
+            (429, b"", {"Retry-After": "3"}),
+            (200, session_answer()),
+            (200, lookup_answer()),
+        ],
+        sleeps=sleeps,
+    )
     fields = client.lookup("X")
     assert [f.name for f in fields] == ["RECORDNO", "MY_FIELD"] and fields[1].is_custom
     assert len(adapter.requests) == 5
@@ -101,8 +116,9 @@ def test_retries_are_bounded_in_attempts() -> None:
 
 def test_retries_are_bounded_in_total_time() -> None:
     sleeps = Sleeps()
-    client, adapter = client_with([(429, b"", {"Retry-After": "40"})], sleeps=sleeps,
-                                  max_total_seconds=100)
+    client, adapter = client_with(
+        [(429, b"", {"Retry-After": "40"})], sleeps=sleeps, max_total_seconds=100
+    )
     with pytest.raises(E.RateLimited):
         client.lookup("X")
     assert sum(sleeps) <= 100 and len(adapter.requests) == 3
@@ -141,22 +157,38 @@ def test_timeouts_and_tls_are_always_set() -> None:
 
 def test_oversized_responses_are_refused_while_streaming() -> None:
     adapter = ScriptedAdapter([(200, b"<response>" + b"x" * 5000 + b"</response>")])
-    gateway = Gateway(transport=session_with(adapter), max_response_bytes=1024,
-                      retry=RetryPolicy(sleep=Sleeps()))
+    gateway = Gateway(
+        transport=session_with(adapter), max_response_bytes=1024, retry=RetryPolicy(sleep=Sleeps())
+    )
     with pytest.raises(E.UnsafeResponse, match="exceeds 1024 bytes"):
         gateway.post(URL, b"<request/>", functions=["lookup"], sent_session=True)
     assert len(adapter.requests) == 1
 
 
-@pytest.mark.parametrize("url", ["http://api.intacct.com/ia/xml/xmlgw.phtml", "ftp://x/y",
-                                 "http://10.0.0.1/x", "api.intacct.com"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://api.intacct.com/ia/xml/xmlgw.phtml",
+        "ftp://x/y",
+        "http://10.0.0.1/x",
+        "api.intacct.com",
+    ],
+)
 def test_plain_http_is_refused_except_for_loopback(url: str) -> None:
     with pytest.raises(ValueError, match="https://"):
         validate_endpoint(url)
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/ia", "http://127.1.2.3/x",
-                                 "http://localhost:9/x", "http://[::1]:80/x", URL])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/ia",
+        "http://127.1.2.3/x",
+        "http://localhost:9/x",
+        "http://[::1]:80/x",
+        URL,
+    ],
+)
 def test_loopback_and_https_endpoints_are_accepted(url: str) -> None:
     assert validate_endpoint(url) == url
 
@@ -164,8 +196,9 @@ def test_loopback_and_https_endpoints_are_accepted(url: str) -> None:
 def test_secrets_never_reach_logs_reprs_or_errors(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="intacct_sync")
     body = (SAMPLES / "control_failure_bad_sender_credentials.xml").read_bytes()
-    client, _ = client_with([(200, session_answer(sessionid="SECRET-SESSION..")), (503, b""),
-                             (200, body)])
+    client, _ = client_with(
+        [(200, session_answer(sessionid="SECRET-SESSION..")), (503, b""), (200, body)]
+    )
     with pytest.raises(E.SenderCredentialsError) as info:
         client.lookup("X")
     text = caplog.text + repr(CREDS) + str(CREDS) + repr(client) + str(info.value)
@@ -173,4 +206,6 @@ def test_secrets_never_reach_logs_reprs_or_errors(caplog: pytest.LogCaptureFixtu
     for secret in ("s3nder-pw", "us3r-pw", "SECRET-SESSION.."):
         assert secret not in text
     assert "***" in caplog.text  # the debug log ran, redacted
-    assert repr(CREDS.user_password) == "Secret('***')" and CREDS.user_password.reveal() == "us3r-pw"
+    assert (
+        repr(CREDS.user_password) == "Secret('***')" and CREDS.user_password.reveal() == "us3r-pw"
+    )

@@ -34,8 +34,12 @@ def _match(el: etree._Element, row: dict) -> bool:
     if have is None:
         return False
     want = _value(field, el.findtext("value"))
-    ops = {"greaterthan": have > want, "equalto": have == want, "lessthanorequalto": have <= want,
-           "greaterthanorequalto": have >= want}
+    ops = {
+        "greaterthan": have > want,
+        "equalto": have == want,
+        "lessthanorequalto": have <= want,
+        "greaterthanorequalto": have >= want,
+    }
     return ops[el.tag]
 
 
@@ -58,13 +62,22 @@ class FakeCompany:
         size = int(fn.findtext("pagesize"))
         page = rows[:size]
         body = "".join(
-            "<X>" + "".join(f"<{k}>{v.strftime(FMT) if isinstance(v, datetime) else v}</{k}>"
-                            if v is not None else f"<{k}/>" for k, v in r.items()) + "</X>"
-            for r in page)
-        xml = (f"<response><control><status>success</status></control><operation><result>"
-               f"<status>success</status><data totalcount='{len(rows)}' count='{len(page)}' "
-               f"numremaining='{len(rows) - len(page)}'>{body}</data></result></operation>"
-               "</response>")
+            "<X>"
+            + "".join(
+                f"<{k}>{v.strftime(FMT) if isinstance(v, datetime) else v}</{k}>"
+                if v is not None
+                else f"<{k}/>"
+                for k, v in r.items()
+            )
+            + "</X>"
+            for r in page
+        )
+        xml = (
+            f"<response><control><status>success</status></control><operation><result>"
+            f"<status>success</status><data totalcount='{len(rows)}' count='{len(page)}' "
+            f"numremaining='{len(rows) - len(page)}'>{body}</data></result></operation>"
+            "</response>"
+        )
         return check_response(etree.fromstring(xml.encode()), sent_session=True)
 
 
@@ -73,7 +86,9 @@ BASE = datetime(2024, 1, 1, 8, 0)
 
 def rows(n: int) -> list[dict]:
     # Several rows share each WHENMODIFIED so the key breaks ties.
-    return [{"RECORDNO": i, "WHENMODIFIED": BASE + timedelta(minutes=i // 3)} for i in range(1, n + 1)]
+    return [
+        {"RECORDNO": i, "WHENMODIFIED": BASE + timedelta(minutes=i // 3)} for i in range(1, n + 1)
+    ]
 
 
 def window_end() -> datetime:
@@ -94,7 +109,9 @@ def test_full_read_pages_with_keyset_and_offset_zero() -> None:
     assert {c.findtext("offset") for c in company.calls} == {"0"}
     assert company.calls[0].findtext("options/showprivate") == "true"
     assert [o.findtext("field") for o in company.calls[0].iterfind("orderby/order")] == [
-        "WHENMODIFIED", "RECORDNO"]
+        "WHENMODIFIED",
+        "RECORDNO",
+    ]
 
 
 def test_rows_modified_while_paging_are_not_skipped_or_repeated() -> None:
@@ -106,12 +123,15 @@ def test_rows_modified_while_paging_are_not_skipped_or_repeated() -> None:
             for row in company.rows:
                 if row["RECORDNO"] in (2, 5, 40, 41):
                     row["WHENMODIFIED"] = later
+
     company.on_call = modify
     got = read_all(company)
     assert len(got) == len(set(got))
     assert set(got) == set(range(1, 61)) - {40, 41}  # unmodified rows: every one, once
-    nxt = read_all(FakeCompany(company.rows), window=Window(window_end(), datetime(
-        2025, 6, 1, tzinfo=timezone.utc)))
+    nxt = read_all(
+        FakeCompany(company.rows),
+        window=Window(window_end(), datetime(2025, 6, 1, tzinfo=timezone.utc)),
+    )
     assert set(nxt) >= {40, 41}  # the moved rows are in the next window
 
 
@@ -122,8 +142,10 @@ def test_empty_cursor_rows_are_read_in_a_second_pass() -> None:
 
 def test_incremental_read_catches_new_rows_without_cursor_through_created() -> None:
     data = [dict(r, AUWHENCREATED=BASE) for r in rows(5)]
-    data += [{"RECORDNO": 98, "WHENMODIFIED": None, "AUWHENCREATED": BASE - timedelta(days=9)},
-             {"RECORDNO": 99, "WHENMODIFIED": None, "AUWHENCREATED": BASE + timedelta(days=1)}]
+    data += [
+        {"RECORDNO": 98, "WHENMODIFIED": None, "AUWHENCREATED": BASE - timedelta(days=9)},
+        {"RECORDNO": 99, "WHENMODIFIED": None, "AUWHENCREATED": BASE + timedelta(days=1)},
+    ]
     start = datetime(2024, 1, 1, 16, 1, tzinfo=timezone.utc)  # 08:01 in Los Angeles
     got = read_all(FakeCompany(data), spec=CATALOG["APBILL"], window=Window(start, window_end()))
     assert got == [3, 4, 5, 99]  # rows 3-5 were modified at 08:01; 98 was created too early
@@ -137,24 +159,42 @@ def test_a_page_that_does_not_move_is_a_loop() -> None:
         fn = functions[0]
         body = tuple((t, v) for t, v in fn.body if t != "filter")
         return original([type(fn)(fn.name, body, fn.attributes, fn.controlid)], object)
+
     with pytest.raises(PaginationLoop, match="Loop detected"):
-        list(keyset_chunks(ignore_filter, "CLASS", ["RECORDNO"], None, cursor="WHENMODIFIED",
-                           key="RECORDNO", page_size=5))
+        list(
+            keyset_chunks(
+                ignore_filter,
+                "CLASS",
+                ["RECORDNO"],
+                None,
+                cursor="WHENMODIFIED",
+                key="RECORDNO",
+                page_size=5,
+            )
+        )
 
 
 def _rbq_answer(records: list[int], remaining: int, result_id: str = "R1") -> etree._Element:
     body = "".join(f"<x><id>{k}</id></x>" for k in records)
-    return (f"<response><control><status>success</status></control><operation><result>"
-            f"<status>success</status><data count='{len(records)}' totalcount='9' "
-            f"numremaining='{remaining}' resultId='{result_id}'>{body}</data></result>"
-            f"</operation></response>")
+    return (
+        f"<response><control><status>success</status></control><operation><result>"
+        f"<status>success</status><data count='{len(records)}' totalcount='9' "
+        f"numremaining='{remaining}' resultId='{result_id}'>{body}</data></result>"
+        f"</operation></response>"
+    )
 
 
 def test_read_by_query_restarts_after_an_expired_result_and_drops_seen_rows() -> None:
-    answers = iter([
-        _rbq_answer([1, 2, 3], 6), _rbq_answer([4, 5, 6], 3), "EXPIRED",
-        _rbq_answer([1, 2, 3], 6), _rbq_answer([4, 5, 6], 3), _rbq_answer([7, 8, 9], 0),
-    ])
+    answers = iter(
+        [
+            _rbq_answer([1, 2, 3], 6),
+            _rbq_answer([4, 5, 6], 3),
+            "EXPIRED",
+            _rbq_answer([1, 2, 3], 6),
+            _rbq_answer([4, 5, 6], 3),
+            _rbq_answer([7, 8, 9], 0),
+        ]
+    )
     sent: list[str] = []
 
     def call(functions, object=None):  # type: ignore[no-untyped-def]
@@ -163,9 +203,11 @@ def test_read_by_query_restarts_after_an_expired_result_and_drops_seen_rows() ->
         if answer == "EXPIRED":
             raise ResultIdExpired("expired")
         return check_response(etree.fromstring(answer.encode()), sent_session=True)
+
     spec = udd_spec("DEPARTMENT_TYPE")
-    pages = read_by_query_pages(call, spec, [Field("id", FieldType.INTEGER)], None, tz=LA,
-                                page_size=3)
+    pages = read_by_query_pages(
+        call, spec, [Field("id", FieldType.INTEGER)], None, tz=LA, page_size=3
+    )
     got = [k for p in pages for k in p.batch.column("id").to_pylist()]
     assert got == list(range(1, 10))
     assert sent == ["readByQuery", "readMore", "readMore", "readByQuery", "readMore", "readMore"]

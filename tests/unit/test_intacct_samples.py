@@ -25,14 +25,25 @@ EXPECTED: dict[str, tuple[int, bool, object, object]] = {
     "auth_failure_bad_login.xml": (200, False, E.UserCredentialsError, ["XL03000006"]),
     "auth_failure_sender_not_authorized.xml": (200, False, E.NotAuthorizedError, ["XL03000006"]),
     "control_failure_bad_sender_credentials.xml": (
-        200, True, E.SenderCredentialsError, ["XL03000006"]),
+        200,
+        True,
+        E.SenderCredentialsError,
+        ["XL03000006"],
+    ),
     "control_failure_demo_expired_PL04000055.xml": (
-        200, True, E.CompanyExpiredError, ["PL04000055"]),
+        200,
+        True,
+        E.CompanyExpiredError,
+        ["PL04000055"],
+    ),
     "control_failure_invalid_policy.xml": (200, True, E.RequestRejected, ["XL03000006"]),
     "control_failure_xml_parse_XL03000003.xml": (
-        200, True, E.RequestRejected, ["XL03000003", "XL03000003"]),
-    "control_failure_xml_parse_with_support_id.xml": (
-        200, True, E.RequestRejected, ["XL03000003"]),
+        200,
+        True,
+        E.RequestRejected,
+        ["XL03000003", "XL03000003"],
+    ),
+    "control_failure_xml_parse_with_support_id.xml": (200, True, E.RequestRejected, ["XL03000003"]),
     "create_key_response.xml": (200, True, OK, [None]),
     "error_invalid_session.xml": (200, True, E.SessionExpired, ["XL03000006"]),
     "gateway_400_GW-0011.xml": (400, True, E.RequestRejected, ["GW-0011"]),
@@ -48,7 +59,11 @@ EXPECTED: dict[str, tuple[int, bool, object, object]] = {
     "lookup_glbatch_response_excerpt.xml": (200, True, E.UnexpectedResponse, []),
     "multi_result_mixed_legacy_response.xml": (200, True, OK, [1, 1, 1]),
     "multi_result_partial_failure.xml": (
-        200, True, E.InvalidField, ["Invalid fields list x", "Invalid fields list y"]),
+        200,
+        True,
+        E.InvalidField,
+        ["Invalid fields list x", "Invalid fields list y"],
+    ),
     "multi_result_readbyquery_read_success.xml": (200, True, OK, [5, 1]),
     "offline_acknowledgement_response.xml": (200, True, E.UnexpectedResponse, []),
     "query_vendor_response.xml": (200, True, OK, [2]),
@@ -77,18 +92,38 @@ EXPECTED: dict[str, tuple[int, bool, object, object]] = {
     "request_readmore.xml": (200, True, REQUEST, None),
     "result_failure_bad_query_DL02000001.xml": (200, True, E.BadQuery, ["DL02000001"]),
     "result_failure_create_BL34000061.xml": (
-        200, True, E.FunctionFailed, ["BL34000061", "BL01001973", "BL01001973"]),
+        200,
+        True,
+        E.FunctionFailed,
+        ["BL34000061", "BL01001973", "BL01001973"],
+    ),
     "result_failure_create_duplicate_BL34000061.xml": (
-        200, True, E.FunctionFailed, ["BL34000061", "BL01001973", "BL01001973"]),
+        200,
+        True,
+        E.FunctionFailed,
+        ["BL34000061", "BL01001973", "BL01001973"],
+    ),
     "result_failure_default_error_BL01001973.xml": (
-        200, True, E.FunctionFailed, ["BL01001973", "BL01001973"]),
+        200,
+        True,
+        E.FunctionFailed,
+        ["BL01001973", "BL01001973"],
+    ),
     "result_failure_object_not_found.xml": (200, True, E.UnknownObject, ["XXX"]),
     "result_failure_readmore_expired.xml": (200, True, E.ResultIdExpired, ["readMore failed"]),
     "result_failure_showadditionalerrorinfo.xml": (
-        200, True, E.FunctionFailed, ["BL01001973", "BL01001973"]),
+        200,
+        True,
+        E.FunctionFailed,
+        ["BL01001973", "BL01001973"],
+    ),
     "result_failure_user_not_found_BL03000025.xml": (200, True, E.FunctionFailed, ["BL03000025"]),
     "transaction_aborted_response.xml": (
-        200, True, E.FunctionFailed, ["XL03000009", "Get API Session Failed", "XL03000009"]),
+        200,
+        True,
+        E.FunctionFailed,
+        ["XL03000009", "Get API Session Failed", "XL03000009"],
+    ),
 }
 
 
@@ -127,7 +162,8 @@ def test_error_text_is_unescaped_and_support_id_decoded() -> None:
         _parse("result_failure_default_error_BL01001973.xml")
     first = info.value.errors[0]
     assert first.description2 == (
-        "The account number '5000.11' already exists [Support ID: EsppO~ZEcj0DEGV_L5hm95Ec91twAAABA]"
+        "The account number '5000.11' already exists "
+        "[Support ID: EsppO~ZEcj0DEGV_L5hm95Ec91twAAABA]"
     )
     assert first.description == "Duplicate account number"
     assert first.correction == "Enter unique account number"

@@ -38,8 +38,12 @@ class FakeClock:
 class Server:
     """Logs in (counting), then answers lookups; ``expire()`` makes the next use fail."""
 
-    def __init__(self, *, stamp: str = "2030-01-01T00:00:00+00:00",
-                 timeout: str = "2030-01-01T12:00:00+00:00") -> None:
+    def __init__(
+        self,
+        *,
+        stamp: str = "2030-01-01T00:00:00+00:00",
+        timeout: str = "2030-01-01T12:00:00+00:00",
+    ) -> None:
         self.logins = 0
         self.expired_once = False
         self.requests: list[tuple[str, etree._Element]] = []
@@ -52,8 +56,9 @@ class Server:
             self.requests.append((request.url, root))
             if root.find(".//getAPISession") is not None:
                 self.logins += 1
-                return 200, session_answer(f"S{self.logins}..", SESSION_URL, stamp=self.stamp,
-                                           timeout=self.timeout)
+                return 200, session_answer(
+                    f"S{self.logins}..", SESSION_URL, stamp=self.stamp, timeout=self.timeout
+                )
             if self.expired_once:
                 self.expired_once = False
                 return 200, INVALID
@@ -62,8 +67,13 @@ class Server:
 
 def client_for(server: Server, **kw) -> tuple[IntacctClient, ScriptedAdapter]:
     adapter = ScriptedAdapter([server])
-    client = IntacctClient(LOGIN_URL, CREDS, transport=session_with(adapter),
-                           retry=RetryPolicy(sleep=lambda s: None), **kw)
+    client = IntacctClient(
+        LOGIN_URL,
+        CREDS,
+        transport=session_with(adapter),
+        retry=RetryPolicy(sleep=lambda s: None),
+        **kw,
+    )
     return client, adapter
 
 
@@ -116,8 +126,11 @@ def test_expired_session_logs_in_again_once_and_repeats_the_request() -> None:
     assert fields and server.logins == 2
     functions = [r.find("operation/content/function")[0].tag for _, r in server.requests]
     assert functions == ["getAPISession", "lookup", "lookup", "getAPISession", "lookup"]
-    replayed = [r.find("operation/content/function").get("controlid")
-                for _, r in server.requests[2:] if r.find(".//lookup") is not None]
+    replayed = [
+        r.find("operation/content/function").get("controlid")
+        for _, r in server.requests[2:]
+        if r.find(".//lookup") is not None
+    ]
     assert replayed[0] == replayed[1]  # the repeat re-sends the same function controlid
 
 
@@ -133,6 +146,7 @@ def test_a_session_that_stays_invalid_fails_after_one_relogin() -> None:
         if b"getAPISession" in request.body:
             return original(request)
         return 200, INVALID
+
     client._gateway.session.adapters[LOGIN_URL[:8]].answers = [always_invalid]
     with pytest.raises(SessionExpired, match="logs in again"):
         client.lookup("X")

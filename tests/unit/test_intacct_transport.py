@@ -45,8 +45,12 @@ def session_with(adapter: ScriptedAdapter) -> requests.Session:
     return session
 
 
-def ok(result: str, *, timeout: str = "2030-01-01T12:00:00+00:00",
-       stamp: str = "2030-01-01T00:00:00+00:00") -> bytes:
+def ok(
+    result: str,
+    *,
+    timeout: str = "2030-01-01T12:00:00+00:00",
+    stamp: str = "2030-01-01T00:00:00+00:00",
+) -> bytes:
     return (
         "<?xml version='1.0' encoding='UTF-8'?><response><control><status>success</status>"
         "</control><operation><authentication><status>success</status>"
@@ -55,11 +59,16 @@ def ok(result: str, *, timeout: str = "2030-01-01T12:00:00+00:00",
     ).encode()
 
 
-def session_answer(sessionid: str = "SESSION-1..", endpoint: str = "https://api.example.test/ia/xml/xmlgw.phtml", **kw: str) -> bytes:
+def session_answer(
+    sessionid: str = "SESSION-1..",
+    endpoint: str = "https://api.example.test/ia/xml/xmlgw.phtml",
+    **kw: str,
+) -> bytes:
     return ok(
         "<result><status>success</status><function>getAPISession</function><controlid>x"
         f"</controlid><data><api><sessionid>{sessionid}</sessionid><endpoint>{endpoint}"
-        "</endpoint><locationid></locationid></api></data></result>", **kw,
+        "</endpoint><locationid></locationid></api></data></result>",
+        **kw,
     )
 
 

@@ -105,10 +105,14 @@ def _page(rows: int) -> list[etree._Element]:
 
 
 FIELDS = [
-    Field("RECORDNO", FieldType.INTEGER), Field("VENDORID", FieldType.TEXT),
-    Field("TOTALDUE", FieldType.CURRENCY), Field("WHENDUE", FieldType.DATE),
-    Field("ONHOLD", FieldType.BOOLEAN), Field("SYSTEMGENERATED", FieldType.BOOLEAN),
-    Field("WHENMODIFIED", FieldType.TIMESTAMP), Field("DESCRIPTION", FieldType.TEXT),
+    Field("RECORDNO", FieldType.INTEGER),
+    Field("VENDORID", FieldType.TEXT),
+    Field("TOTALDUE", FieldType.CURRENCY),
+    Field("WHENDUE", FieldType.DATE),
+    Field("ONHOLD", FieldType.BOOLEAN),
+    Field("SYSTEMGENERATED", FieldType.BOOLEAN),
+    Field("WHENMODIFIED", FieldType.TIMESTAMP),
+    Field("DESCRIPTION", FieldType.TEXT),
     Field("MISSING", FieldType.DECIMAL),
 ]
 
@@ -116,8 +120,11 @@ FIELDS = [
 def test_batch_has_the_contract_schema_and_nulls_for_missing_fields() -> None:
     batch = build_batch(_page(3), FIELDS, tz=LA, object_name="APBILL")
     assert batch.schema.names == [f.name for f in FIELDS]
-    assert batch.column("TOTALDUE").to_pylist() == [Decimal("0.25"), Decimal("1.25"),
-                                                    Decimal("2.25")]
+    assert batch.column("TOTALDUE").to_pylist() == [
+        Decimal("0.25"),
+        Decimal("1.25"),
+        Decimal("2.25"),
+    ]
     assert batch.column("MISSING").null_count == 3
     assert batch.column("DESCRIPTION").null_count == 3
 

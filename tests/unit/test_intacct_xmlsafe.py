@@ -23,8 +23,10 @@ def test_doctype_and_entities_are_refused(body: bytes) -> None:
 
 
 def test_raw_and_referenced_control_characters_are_stripped() -> None:
-    body = (b"<response><MEMO>a\x00b\x01c\x08d\x0be\x0cf\x0eg\x1fh&#1;&#x1F;&#0011;&#x0b;i"
-            b"\t&#9;&#10;&#13;j</MEMO></response>")
+    body = (
+        b"<response><MEMO>a\x00b\x01c\x08d\x0be\x0cf\x0eg\x1fh&#1;&#x1F;&#0011;&#x0b;i"
+        b"\t&#9;&#10;&#13;j</MEMO></response>"
+    )
     root = parse_xml(body)
     assert root.findtext("MEMO") == "abcdefghi\t\t\n\rj"
 

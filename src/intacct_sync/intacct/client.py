@@ -62,8 +62,10 @@ class IntacctClient:
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown Intacct time zone {timezone!r}; use an IANA name such "
-                             "as America/Los_Angeles") from None
+            raise ValueError(
+                f"unknown Intacct time zone {timezone!r}; use an IANA name such "
+                "as America/Los_Angeles"
+            ) from None
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
         if not 1 <= page_size <= envelope.QUERY_MAX_PAGE:
@@ -72,15 +74,28 @@ class IntacctClient:
         self.page_size = page_size
         self.entity = entity or None
         self._gateway = _gateway or Gateway(
-            timeout=timeout, retry=retry or RetryPolicy(),
-            semaphore=threading.BoundedSemaphore(max_in_flight), transport=transport,
+            timeout=timeout,
+            retry=retry or RetryPolicy(),
+            semaphore=threading.BoundedSemaphore(max_in_flight),
+            transport=transport,
             max_response_bytes=max_response_bytes,
         )
-        self._settings = dict(endpoint_url=endpoint_url, credentials=credentials,
-                              timezone=timezone, page_size=page_size,
-                              session_lifetime=session_lifetime, clock=clock)
-        self._session = SessionManager(self._gateway, credentials, endpoint_url,
-                                       entity=self.entity, lifetime=session_lifetime, clock=clock)
+        self._settings = dict(
+            endpoint_url=endpoint_url,
+            credentials=credentials,
+            timezone=timezone,
+            page_size=page_size,
+            session_lifetime=session_lifetime,
+            clock=clock,
+        )
+        self._session = SessionManager(
+            self._gateway,
+            credentials,
+            endpoint_url,
+            entity=self.entity,
+            lifetime=session_lifetime,
+            clock=clock,
+        )
 
     def __repr__(self) -> str:
         return f"IntacctClient(entity={self.entity!r}, timezone={self.timezone!r})"
@@ -117,36 +132,54 @@ class IntacctClient:
 
     # --- rows -------------------------------------------------------------------------------
 
-    def read_pages(self, spec: ObjectSpec, fields: list[Field], window: Window,
-                   page_size: int | None = None) -> Iterator[Page]:
+    def read_pages(
+        self, spec: ObjectSpec, fields: list[Field], window: Window, page_size: int | None = None
+    ) -> Iterator[Page]:
         """Pages of ``spec``'s rows in ``window``, typed by ``arrow_schema(fields)``."""
         if not fields:
             raise ValueError(f"read_pages of {spec.name} needs the field list (from lookup)")
         size = page_size or self.page_size
         if spec.read_function is ReadFunction.READ_BY_QUERY:
             yield from reader.read_by_query_pages(
-                self._call, spec, fields, window, tz=self.timezone,
-                page_size=min(size, envelope.READ_BY_QUERY_MAX_PAGE))
+                self._call,
+                spec,
+                fields,
+                window,
+                tz=self.timezone,
+                page_size=min(size, envelope.READ_BY_QUERY_MAX_PAGE),
+            )
         else:
-            yield from reader.query_pages(self._call, spec, fields, window,
-                                          tz=self.timezone, page_size=size)
+            yield from reader.query_pages(
+                self._call, spec, fields, window, tz=self.timezone, page_size=size
+            )
 
     def count(self, object_name: str, filter: Filter | None = None) -> int:  # noqa: A002
         function = envelope.query(object_name, ["RECORDNO"], filter=filter, pagesize=1)
         response = self._call([function], object=object_name)
         return data_int(response.results[0].data, "totalcount")
 
-    def aggregate(self, object_name: str, sums: list[str], group_by: str | None = None,
-                  filter: Filter | None = None) -> dict[str | None, dict[str, Decimal]]:  # noqa: A002
+    def aggregate(
+        self,
+        object_name: str,
+        sums: list[str],
+        group_by: str | None = None,
+        filter: Filter | None = None,
+    ) -> dict[str | None, dict[str, Decimal]]:  # noqa: A002
         """``{group value (None without group_by): {field: exact sum}}``; empty sums are 0."""
         select = [group_by] if group_by else []
         aggregates = [("sum", f) for f in sums]
         out: dict[str | None, dict[str, Decimal]] = {}
         offset = 0
         while True:  # aggregate rows are few and stable: offset pages are fine here
-            function = envelope.query(object_name, select, filter=filter, aggregates=aggregates,
-                                      orderby=[(group_by, True)] if group_by else [],
-                                      pagesize=envelope.QUERY_MAX_PAGE, offset=offset)
+            function = envelope.query(
+                object_name,
+                select,
+                filter=filter,
+                aggregates=aggregates,
+                orderby=[(group_by, True)] if group_by else [],
+                pagesize=envelope.QUERY_MAX_PAGE,
+                offset=offset,
+            )
             data = self._call([function], object=object_name).results[0].data
             records = list(data) if data is not None else []
             names = ([group_by] if group_by else []) + [f"SUM.{f}" for f in sums]
@@ -154,8 +187,10 @@ class IntacctClient:
             for row in range(len(records)):
                 group = columns[0][row] if group_by else None
                 values = columns[1:] if group_by else columns
-                out[group] = {f: self._exact(object_name, f, col[row]) for f, col in
-                              zip(sums, values, strict=True)}
+                out[group] = {
+                    f: self._exact(object_name, f, col[row])
+                    for f, col in zip(sums, values, strict=True)
+                }
             offset += len(records)
             if not records or data_int(data, "numremaining") == 0:
                 return out
@@ -172,15 +207,30 @@ class IntacctClient:
         key_field = [Field(spec.key, FieldType.INTEGER)]
         if spec.read_function is ReadFunction.READ_BY_QUERY:
             pages = reader.read_by_query_pages(
-                self._call, spec, key_field, window, tz=self.timezone,
-                page_size=envelope.READ_BY_QUERY_MAX_PAGE)
+                self._call,
+                spec,
+                key_field,
+                window,
+                tz=self.timezone,
+                page_size=envelope.READ_BY_QUERY_MAX_PAGE,
+            )
             for page in pages:
                 yield page.batch.column(0)
             return
-        base = (reader.WindowFilters(spec, key_field, window, self.timezone).cursor_filter()
-                if window else None)
-        for chunk in reader.keyset_chunks(self._call, spec.name, [spec.key], base, cursor=None,
-                                          key=spec.key, page_size=self.page_size):
+        base = (
+            reader.WindowFilters(spec, key_field, window, self.timezone).cursor_filter()
+            if window
+            else None
+        )
+        for chunk in reader.keyset_chunks(
+            self._call,
+            spec.name,
+            [spec.key],
+            base,
+            cursor=None,
+            key=spec.key,
+            page_size=self.page_size,
+        ):
             column = raw_columns(chunk.records, [spec.key])[0]
             yield to_arrow(column, FieldType.INTEGER, object_name=spec.name, name=spec.key)
 
@@ -191,12 +241,21 @@ class IntacctClient:
         bounds are sent in UTC. Raises ``PermissionDenied`` if the user may not read it.
         """
         bounds = [t.astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT) for t in (since, until)]
-        base = And(Cmp("equalto", "OBJECTTYPE", spec.audit_object_type),
-                   Cmp("equalto", "ACCESSMODE", "D"), Cmp("between", "ACCESSTIME", *bounds))
+        base = And(
+            Cmp("equalto", "OBJECTTYPE", spec.audit_object_type),
+            Cmp("equalto", "ACCESSMODE", "D"),
+            Cmp("between", "ACCESSTIME", *bounds),
+        )
         keys: set[int] = set()
-        for chunk in reader.keyset_chunks(self._call, "AUDITHISTORY", ["OBJECTKEY", "ID",
-                                          "ACCESSTIME"], base, cursor="ACCESSTIME", key="ID",
-                                          page_size=self.page_size):
+        for chunk in reader.keyset_chunks(
+            self._call,
+            "AUDITHISTORY",
+            ["OBJECTKEY", "ID", "ACCESSTIME"],
+            base,
+            cursor="ACCESSTIME",
+            key="ID",
+            page_size=self.page_size,
+        ):
             for text in raw_columns(chunk.records, ["OBJECTKEY"])[0]:
                 match = _AUDIT_KEY.match(text or "")
                 if match:

@@ -25,8 +25,16 @@ from intacct_sync.intacct.errors import WriteRefused
 from intacct_sync.intacct.filters import Filter
 
 READ_FUNCTIONS = frozenset(
-    {"getAPISession", "query", "readByQuery", "readMore", "read", "lookup", "inspect",
-     "getDimensions"}
+    {
+        "getAPISession",
+        "query",
+        "readByQuery",
+        "readMore",
+        "read",
+        "lookup",
+        "inspect",
+        "getDimensions",
+    }
 )
 DTD_VERSION = "3.0"
 QUERY_MAX_PAGE = 2000  # PROTOCOL.md §5.2

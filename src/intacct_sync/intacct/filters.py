@@ -14,9 +14,19 @@ from lxml import etree
 
 OPERATORS = frozenset(
     {
-        "equalto", "notequalto", "lessthan", "lessthanorequalto", "greaterthan",
-        "greaterthanorequalto", "between", "in", "notin", "like", "notlike",
-        "isnull", "isnotnull",
+        "equalto",
+        "notequalto",
+        "lessthan",
+        "lessthanorequalto",
+        "greaterthan",
+        "greaterthanorequalto",
+        "between",
+        "in",
+        "notin",
+        "like",
+        "notlike",
+        "isnull",
+        "isnotnull",
     }
 )
 
@@ -31,8 +41,9 @@ class Cmp:
 
     def __init__(self, op: str, field: str, *values: str) -> None:
         if op not in OPERATORS:
-            raise ValueError(f"unknown query filter operator {op!r}; use one of "
-                             f"{sorted(OPERATORS)}")
+            raise ValueError(
+                f"unknown query filter operator {op!r}; use one of {sorted(OPERATORS)}"
+            )
         arity = {"isnull": 0, "isnotnull": 0, "between": 2}.get(op)
         if arity is not None and len(values) != arity:
             raise ValueError(f"filter {op} on {field} takes {arity} values, got {len(values)}")

@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 import requests
 
 from intacct_sync.intacct import errors as E
+from intacct_sync.intacct.classify import classify
 from intacct_sync.intacct.response import Response, check_response, parse_errors
 from intacct_sync.intacct.retry import RetryPolicy
 from intacct_sync.intacct.stats import CallStats
@@ -108,7 +109,12 @@ class Gateway:
         self.session.close()
 
     def post(
-        self, url: str, body: bytes, *, functions: list[str], sent_session: bool,
+        self,
+        url: str,
+        body: bytes,
+        *,
+        functions: list[str],
+        sent_session: bool,
         object: str | None = None,  # noqa: A002
     ) -> Response:
         """POST ``body`` to ``url`` under the retry policy; the same bytes on every attempt."""
@@ -118,8 +124,9 @@ class Gateway:
 
         def attempt() -> Response:
             status, headers, payload = self._send(url, body, functions)
-            response = raise_for_response(status, headers, payload, sent_session=sent_session,
-                                          object=object)
+            response = raise_for_response(
+                status, headers, payload, sent_session=sent_session, object=object
+            )
             return dataclasses.replace(
                 response, nbytes=len(payload), elapsed=time.perf_counter() - started
             )
@@ -134,7 +141,11 @@ class Gateway:
         with self.semaphore:
             try:
                 with self.session.post(
-                    url, data=body, headers=_HEADERS, timeout=self.timeout, stream=True,
+                    url,
+                    data=body,
+                    headers=_HEADERS,
+                    timeout=self.timeout,
+                    stream=True,
                     verify=True,
                 ) as resp:
                     payload = self._read_capped(resp)
@@ -145,8 +156,11 @@ class Gateway:
                     f"TLS verification of the Intacct endpoint failed ({type(exc).__name__}); "
                     "check the endpoint URL and the machine's CA certificates."
                 ) from None
-            except (requests.ConnectionError, requests.Timeout,
-                    requests.exceptions.ChunkedEncodingError) as exc:
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
                 raise E.TransportError(
                     f"Connection to Intacct failed ({type(exc).__name__}); the client retries."
                 ) from None
@@ -172,34 +186,37 @@ class Gateway:
         )
 
 
-def raise_for_response(status: int, headers: dict, payload: bytes, *, sent_session: bool,
-                       object: str | None = None) -> Response:  # noqa: A002
+def raise_for_response(
+    status: int, headers: dict, payload: bytes, *, sent_session: bool, object: str | None = None
+) -> Response:  # noqa: A002
     """An HTTP answer as a checked ``Response``, or the typed error it means (§4.3, §4.1)."""
     if status != 200:
         raise _http_error(status, headers, payload, object)
     if b"cf-error-details" in payload[:65536]:
         raise E.ServiceUnavailable(
             "Intacct answered with a Cloudflare error page; the client retries.",
-            http_status=status, object=object,
+            http_status=status,
+            object=object,
         )
     root = parse_xml(payload)
     if log.isEnabledFor(logging.DEBUG):
         log.debug("response %d bytes: %s", len(payload), redact(payload[:4096]))
     return check_response(root, sent_session=sent_session, http_status=status, object=object)
 
-def _http_error(status: int, headers: dict, payload: bytes,
-                object: str | None) -> E.IntacctError:  # noqa: A002
+
+def _http_error(status: int, headers: dict, payload: bytes, object: str | None) -> E.IntacctError:  # noqa: A002
     errors: tuple[E.ErrorDetail, ...] = ()
     if payload.lstrip().startswith(b"<?xml") or payload.lstrip().startswith(b"<response"):
         try:
             errors = parse_errors(parse_xml(payload).find("errormessage"))
         except E.IntacctError:
             errors = ()
-    error = E.classify("gateway", errors, http_status=status, object=object)
+    error = classify("gateway", errors, http_status=status, object=object)
     if b"cf-error-details" in payload and not isinstance(error, E.ServerMayStillBeWorking):
         error = E.ServiceUnavailable(
             f"Intacct answered HTTP {status} with a Cloudflare error page; the client retries.",
-            http_status=status, object=object,
+            http_status=status,
+            object=object,
         )
     if isinstance(error, E.RateLimited):
         error.retry_after = _retry_after(headers.get("Retry-After"))

@@ -130,8 +130,10 @@ class WindowFilters:
         cursor = self.spec.cursor
         if self.start is None:
             return Cmp("lessthanorequalto", cursor, self.end)
-        return And(Cmp("greaterthanorequalto", cursor, self.start),
-                   Cmp("lessthanorequalto", cursor, self.end))
+        return And(
+            Cmp("greaterthanorequalto", cursor, self.start),
+            Cmp("lessthanorequalto", cursor, self.end),
+        )
 
     def null_cursor_filter(self) -> Filter | None:
         """Rows without a cursor: all (full read), or created in the window; None = skip."""
@@ -170,19 +172,28 @@ def _page(chunk: Chunk, fields: list[Field], tz: str, object_name: str) -> Page:
     )
 
 
-def query_pages(call: Call, spec: ObjectSpec, fields: list[Field], window: Window, *,
-                tz: str, page_size: int) -> Iterator[Page]:
+def query_pages(
+    call: Call, spec: ObjectSpec, fields: list[Field], window: Window, *, tz: str, page_size: int
+) -> Iterator[Page]:
     """Keyset pages of the window, then the rows whose cursor is empty."""
     filters = WindowFilters(spec, fields, window, tz)
     select = _select(fields, spec.key, spec.cursor)
-    for chunk in keyset_chunks(call, spec.name, select, filters.cursor_filter(),
-                               cursor=spec.cursor, key=spec.key, page_size=page_size):
+    for chunk in keyset_chunks(
+        call,
+        spec.name,
+        select,
+        filters.cursor_filter(),
+        cursor=spec.cursor,
+        key=spec.key,
+        page_size=page_size,
+    ):
         yield _page(chunk, fields, tz, spec.name)
     null_filter = filters.null_cursor_filter()
     if null_filter is None:
         return
-    for chunk in keyset_chunks(call, spec.name, select, null_filter, cursor=None,
-                               key=spec.key, page_size=page_size):
+    for chunk in keyset_chunks(
+        call, spec.name, select, null_filter, cursor=None, key=spec.key, page_size=page_size
+    ):
         if chunk.records:
             yield _page(chunk, fields, tz, spec.name)
 
@@ -192,9 +203,16 @@ def _select(fields: list[Field], *required: str | None) -> list[str]:
     return names + [r for r in required if r and r not in names]
 
 
-def read_by_query_pages(call: Call, spec: ObjectSpec, fields: list[Field],
-                        window: Window | None, *, tz: str, page_size: int,
-                        max_restarts: int = 2) -> Iterator[Page]:
+def read_by_query_pages(
+    call: Call,
+    spec: ObjectSpec,
+    fields: list[Field],
+    window: Window | None,
+    *,
+    tz: str,
+    page_size: int,
+    max_restarts: int = 2,
+) -> Iterator[Page]:
     """readByQuery + readMore; restart on an expired resultId, skipping rows already seen."""
     text = WindowFilters(spec, fields, window, tz).read_by_query_text() if window else ""
     select = _select(fields, spec.key)
@@ -210,14 +228,15 @@ def read_by_query_pages(call: Call, spec: ObjectSpec, fields: list[Field],
         except ResultIdExpired:
             if attempt == max_restarts:
                 raise
-            log.warning("readByQuery result of %s expired; restarting (%d)", spec.name,
-                        attempt + 1)
+            log.warning("readByQuery result of %s expired; restarting (%d)", spec.name, attempt + 1)
 
 
-def _read_more_chunks(call: Call, object_name: str, select: list[str], text: str,
-                      page_size: int) -> Iterator[Chunk]:
-    chunk = _send_one(call, envelope.read_by_query(object_name, select, text, page_size),
-                      object_name)
+def _read_more_chunks(
+    call: Call, object_name: str, select: list[str], text: str, page_size: int
+) -> Iterator[Chunk]:
+    chunk = _send_one(
+        call, envelope.read_by_query(object_name, select, text, page_size), object_name
+    )
     yield chunk
     result_id = chunk.data.get("resultId", "") if chunk.data is not None else ""
     while data_int(chunk.data, "numremaining") > 0 and result_id:

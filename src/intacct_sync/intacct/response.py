@@ -1,7 +1,7 @@
 """The response envelope: three status levels checked in order (PROTOCOL.md §4.1).
 
 ``check_response`` is the only place a parsed body becomes an error (through
-``errors.classify``): control status first (errors under ``response/errormessage``), then the
+``classify.classify``): control status first (errors under ``response/errormessage``), then the
 authentication status (errors under ``operation/errormessage``), then every ``<result>`` (errors
 under ``result/errormessage``). Errors of all failed results are collected into one exception
 (class by ``classify``'s first matching rule; function and controlid of the first failure).
@@ -14,11 +14,11 @@ from datetime import datetime
 
 from lxml import etree
 
+from intacct_sync.intacct.classify import classify
 from intacct_sync.intacct.errors import (
     ErrorDetail,
     IntacctError,
     UnexpectedResponse,
-    classify,
     clean_text,
 )
 
@@ -124,13 +124,18 @@ def check_response(
     control_status = _text(control, "status")
     if control_status not in ("", "success"):
         raise classify(
-            "control", parse_errors(root.find("errormessage")), http_status=http_status,
-            controlid=_text(control, "controlid") or None, object=object,
+            "control",
+            parse_errors(root.find("errormessage")),
+            http_status=http_status,
+            controlid=_text(control, "controlid") or None,
+            object=object,
         )
     operation = root.find("operation")
     if operation is None:
-        what = "an asynchronous acknowledgement" if root.find("acknowledgement") is not None else (
-            "no <operation>"
+        what = (
+            "an asynchronous acknowledgement"
+            if root.find("acknowledgement") is not None
+            else ("no <operation>")
         )
         raise UnexpectedResponse(
             f"The Intacct response holds {what}; intacct-sync only sends synchronous requests "
@@ -139,8 +144,11 @@ def check_response(
     authentication = _authentication(operation)
     if authentication is not None and authentication.status not in ("", "success"):
         raise classify(
-            "authentication", parse_errors(operation.find("errormessage")),
-            sent_session=sent_session, http_status=http_status, object=object,
+            "authentication",
+            parse_errors(operation.find("errormessage")),
+            sent_session=sent_session,
+            http_status=http_status,
+            object=object,
         )
     results = [_result(el) for el in operation.findall("result")]
     _raise_for_results(results, http_status=http_status, object=object)
@@ -148,7 +156,10 @@ def check_response(
 
 
 def _raise_for_results(
-    results: list[Result], *, http_status: int | None, object: str | None  # noqa: A002
+    results: list[Result],
+    *,
+    http_status: int | None,
+    object: str | None,  # noqa: A002
 ) -> None:
     failed = [r for r in results if r.status not in ("", "success")]
     if not failed:
@@ -156,8 +167,12 @@ def _raise_for_results(
     first = failed[0]
     errors = tuple(e for r in failed for e in r.errors)
     error: IntacctError = classify(
-        "result", errors, http_status=http_status,
-        function=first.function or None, controlid=first.controlid or None, object=object,
+        "result",
+        errors,
+        http_status=http_status,
+        function=first.function or None,
+        controlid=first.controlid or None,
+        object=object,
     )
     if len(failed) > 1:
         error.message += f" ({len(failed)} functions failed)"

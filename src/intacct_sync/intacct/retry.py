@@ -85,14 +85,21 @@ class RetryPolicy:
             error = state.outcome.exception() if state.outcome else None
             log.warning(
                 "%s failed (attempt %d of %d): %s; retrying in %.1f s",
-                what, state.attempt_number, self.max_attempts, error,
+                what,
+                state.attempt_number,
+                self.max_attempts,
+                error,
                 state.upcoming_sleep or 0.0,
             )
             if on_retry:
                 on_retry()
 
         retrying = Retrying(
-            retry=retry_if_exception(retryable), stop=stop, wait=wait, sleep=self.sleep,
-            before_sleep=before_sleep, reraise=True,
+            retry=retry_if_exception(retryable),
+            stop=stop,
+            wait=wait,
+            sleep=self.sleep,
+            before_sleep=before_sleep,
+            reraise=True,
         )
         return retrying(fn)

@@ -72,16 +72,25 @@ class Credentials:
     def __post_init__(self) -> None:
         for name in ("sender_password", "user_password"):
             object.__setattr__(self, name, Secret(getattr(self, name)))
-        missing = [n for n in ("sender_id", "sender_password", "company_id", "user_id",
-                               "user_password") if not getattr(self, n)]
+        missing = [
+            n
+            for n in ("sender_id", "sender_password", "company_id", "user_id", "user_password")
+            if not getattr(self, n)
+        ]
         if missing:
-            raise ValueError(f"Intacct credentials are missing {', '.join(missing)}; "
-                             "set them in the secret scope or the environment.")
+            raise ValueError(
+                f"Intacct credentials are missing {', '.join(missing)}; "
+                "set them in the secret scope or the environment."
+            )
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, str]) -> Credentials:
-        return cls(**{k: values[k] for k in ("sender_id", "sender_password", "company_id",
-                                             "user_id", "user_password")})
+        return cls(
+            **{
+                k: values[k]
+                for k in ("sender_id", "sender_password", "company_id", "user_id", "user_password")
+            }
+        )
 
 
 @dataclass
@@ -131,22 +140,29 @@ class SessionManager:
             self._invalidate(session)
             return self._send(self._current(), functions, object)
 
-    def _send(self, session: ApiSession, functions: list[envelope.Function],
-              object: str | None) -> Response:  # noqa: A002
+    def _send(
+        self, session: ApiSession, functions: list[envelope.Function], object: str | None
+    ) -> Response:  # noqa: A002
         body = self._request(envelope.SessionAuth(session.sessionid), functions)
         response = self.gateway.post(
-            session.endpoint, body, functions=[f.name for f in functions], sent_session=True,
+            session.endpoint,
+            body,
+            functions=[f.name for f in functions],
+            sent_session=True,
             object=object,
         )
         self._slide(session, response.authentication)
         return response
 
-    def _request(self, auth: envelope.Login | envelope.SessionAuth,
-                 functions: list[envelope.Function]) -> bytes:
+    def _request(
+        self, auth: envelope.Login | envelope.SessionAuth, functions: list[envelope.Function]
+    ) -> bytes:
         return envelope.build_request(
             sender_id=self.credentials.sender_id,
             sender_password=self.credentials.sender_password.reveal(),
-            auth=auth, functions=functions, controlid=str(uuid.uuid4()),
+            auth=auth,
+            functions=functions,
+            controlid=str(uuid.uuid4()),
         )
 
     def _current(self) -> ApiSession:
@@ -162,16 +178,22 @@ class SessionManager:
 
     def _login(self) -> ApiSession:
         creds = self.credentials
-        login = envelope.Login(creds.user_id, creds.company_id, creds.user_password.reveal(),
-                               self.entity)
+        login = envelope.Login(
+            creds.user_id, creds.company_id, creds.user_password.reveal(), self.entity
+        )
         function = envelope.get_api_session(self.entity)
         response = self.gateway.post(
-            self.login_url, self._request(login, [function]), functions=[function.name],
+            self.login_url,
+            self._request(login, [function]),
+            functions=[function.name],
             sent_session=False,
         )
         self.gateway.stats.record_login()
-        api = response.results[0].data.find("api") if response.results and \
-            response.results[0].data is not None else None
+        api = (
+            response.results[0].data.find("api")
+            if response.results and response.results[0].data is not None
+            else None
+        )
         sessionid = (api.findtext("sessionid") or "").strip() if api is not None else ""
         if not sessionid:
             raise UnexpectedResponse("getAPISession answered without a session id.")

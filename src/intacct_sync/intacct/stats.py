@@ -26,10 +26,16 @@ class StatsSnapshot:
 
     def __sub__(self, other: StatsSnapshot) -> StatsSnapshot:
         return StatsSnapshot(
-            calls={k: v - other.calls.get(k, 0) for k, v in self.calls.items()
-                   if v - other.calls.get(k, 0)},
-            seconds={k: v - other.seconds.get(k, 0.0) for k, v in self.seconds.items()
-                     if k in self.calls and self.calls[k] - other.calls.get(k, 0)},
+            calls={
+                k: v - other.calls.get(k, 0)
+                for k, v in self.calls.items()
+                if v - other.calls.get(k, 0)
+            },
+            seconds={
+                k: v - other.seconds.get(k, 0.0)
+                for k, v in self.seconds.items()
+                if k in self.calls and self.calls[k] - other.calls.get(k, 0)
+            },
             bytes_received=self.bytes_received - other.bytes_received,
             retries=self.retries - other.retries,
             logins=self.logins - other.logins,

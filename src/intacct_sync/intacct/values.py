@@ -51,8 +51,13 @@ def _scalar_check(ftype: FieldType) -> Callable[[str], object]:
     return str
 
 
-def _bad_value(values: Sequence[str | None], ftype: FieldType, object_name: str, name: str,
-               cause: Exception | None = None) -> InvalidValue:
+def _bad_value(
+    values: Sequence[str | None],
+    ftype: FieldType,
+    object_name: str,
+    name: str,
+    cause: Exception | None = None,
+) -> InvalidValue:
     check = _scalar_check(ftype)
     culprit = None
     for value in values:
