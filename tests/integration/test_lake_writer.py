@@ -12,7 +12,7 @@ from pyspark.sql import types as T
 
 from intacct_sync.lake.schema import SchemaChangeError
 from intacct_sync.lake.writer import LoadResult, TableWriter
-from tests.integration.lake_data import BILL_SCHEMA, MONEY, RUN_AT, bills, ts
+from tests.fixtures.spark import BILL_SCHEMA, MONEY, RUN_AT, bills, ts
 
 pytestmark = pytest.mark.spark
 

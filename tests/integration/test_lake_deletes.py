@@ -1,0 +1,137 @@
+"""Soft and hard deletes, header -> line cascades, key reconciliation, concurrent commits."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+
+import pyarrow as pa
+import pytest
+from delta.exceptions import ConcurrentAppendException
+from pyspark.errors import AnalysisException
+
+from intacct_sync.lake.merge import with_conflict_retry
+from intacct_sync.lake.writer import TableWriter
+from tests.fixtures.spark import BILL_SCHEMA, RUN_AT, bills, ts
+
+DELETED_AT = datetime(2024, 5, 2, tzinfo=timezone.utc)
+LINE_SCHEMA = pa.schema([("RECORDNO", pa.int64()), ("RECORDKEY", pa.int64())])
+
+
+def bill_writer(spark, names, **kw) -> TableWriter:
+    return TableWriter(spark, names, "ap_bill", key="RECORDNO", cursor="WHENMODIFIED", **kw)
+
+
+def live_keys(writer: TableWriter) -> list[int]:
+    return sorted(r[0] for r in writer.live_dataframe().select("recordno").collect())
+
+
+def load_bills(writer: TableWriter, keys: range, entity: str = "") -> None:
+    page = bills(*[(k, ts(1), f"{k}.00") for k in keys])
+    writer.load([page], BILL_SCHEMA, run_id="load", entity=entity, synced_at=RUN_AT)
+
+
+@pytest.mark.spark
+def test_soft_delete_parent_cascade_and_return(spark, lake_names):
+    headers = bill_writer(spark, lake_names)
+    load_bills(headers, range(1, 5))
+    lines = TableWriter(spark, lake_names, "ap_bill_item", key="RECORDNO", cursor=None)
+    page = pa.RecordBatch.from_pydict({"RECORDNO": [10, 11, 12], "RECORDKEY": [2, 2, 3]}, LINE_SCHEMA)
+    lines.load([page], LINE_SCHEMA, run_id="load", synced_at=RUN_AT)
+
+    assert headers.mark_deleted([2, 99], run_id="del", synced_at=DELETED_AT) == 1
+    assert headers.mark_deleted(pa.array([2]), run_id="again", synced_at=DELETED_AT) == 0
+    assert lines.mark_deleted_where_parent("RECORDKEY", [2], run_id="del", synced_at=DELETED_AT) == 2
+
+    assert live_keys(headers) == [1, 3, 4]
+    assert live_keys(lines) == [12]
+    gone = spark.table(lake_names.qualified("ap_bill")).where("recordno = 2").toArrow().to_pylist()
+    assert [(r["_deleted"], r["_run_id"], r["_synced_at"]) for r in gone] == [
+        (True, "del", DELETED_AT)
+    ]
+    back = headers.load([bills((2, ts(1), "2.00"))], BILL_SCHEMA, run_id="back", synced_at=RUN_AT)
+    assert back.updated == 1  # a deleted row that the source shows again comes back
+    assert live_keys(headers) == [1, 2, 3, 4]
+
+
+@pytest.mark.spark
+def test_reconcile_keys_marks_rows_missing_from_the_source(spark, lake_names):
+    writer = bill_writer(spark, lake_names, chunk_rows=2, transfer="arrow")
+    load_bills(writer, range(1, 6), entity="E1")
+    load_bills(writer, range(6, 8), entity="E2")
+
+    keys = [pa.array([1, 2]), pa.array([4, 4, 6])]
+    swept = writer.reconcile_keys(keys, run_id="rec", synced_at=DELETED_AT, entity="E1")
+
+    assert swept == 2
+    assert live_keys(writer) == [1, 2, 4, 6, 7]  # E2's rows are out of the sweep's scope
+    assert not lake_names.exists(spark, "_stage_ap_bill_keys")
+    with pytest.raises(ValueError, match="no keys"):
+        writer.reconcile_keys([], run_id="rec", synced_at=DELETED_AT)
+    assert live_keys(writer) == [1, 2, 4, 6, 7]
+
+
+@pytest.mark.spark
+def test_hard_delete_removes_rows(spark, lake_names):
+    writer = bill_writer(spark, lake_names, hard_delete=True)
+    load_bills(writer, range(1, 5))
+
+    assert writer.mark_deleted([1], run_id="del", synced_at=DELETED_AT) == 1
+    assert writer.reconcile_keys([pa.array([2, 3])], run_id="rec", synced_at=DELETED_AT) == 1
+
+    assert spark.table(lake_names.qualified("ap_bill")).count() == 2
+    assert live_keys(writer) == [2, 3]
+
+
+@pytest.mark.spark
+def test_concurrent_loads_into_one_table_all_land(spark, lake_names):
+    load_bills(bill_writer(spark, lake_names), range(1, 2))
+    errors: list[BaseException] = []
+
+    def worker(start: int) -> None:
+        try:
+            for i in range(3):
+                load_bills(bill_writer(spark, lake_names), range(start + i, start + i + 1))
+        except BaseException as exc:  # noqa: BLE001 - surfaced by the assert below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in (100, 200)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert live_keys(bill_writer(spark, lake_names)) == [1, 100, 101, 102, 200, 201, 202]
+
+
+def test_conflict_retry_reruns_only_delta_conflicts():
+    calls: list[int] = []
+    sleeps: list[float] = []
+
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise ConcurrentAppendException(message="another writer committed first")
+        return "done"
+
+    assert with_conflict_retry(flaky, attempts=5, sleep=sleeps.append) == "done"
+    assert len(calls) == 3 and len(sleeps) == 2
+
+    def always_conflict() -> None:
+        calls.append(1)
+        raise ConcurrentAppendException(message="conflict")
+
+    calls.clear()
+    with pytest.raises(ConcurrentAppendException):
+        with_conflict_retry(always_conflict, attempts=4, sleep=sleeps.append)
+    assert len(calls) == 4
+
+    def broken() -> None:
+        calls.append(1)
+        raise AnalysisException(message="table not found")
+
+    calls.clear()
+    with pytest.raises(AnalysisException):
+        with_conflict_retry(broken, attempts=4, sleep=sleeps.append)
+    assert len(calls) == 1

@@ -1,0 +1,108 @@
+"""Sync state and run log tables, exact live summaries, and identifier validation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from intacct_sync.lake.compare import live_summary, sums_json
+from intacct_sync.lake.schema import column_name
+from intacct_sync.lake.spark import TableNames
+from intacct_sync.lake.state import RunRecord, StateStore, SyncState
+from intacct_sync.lake.writer import TableWriter
+from tests.fixtures.spark import BILL_SCHEMA, RUN_AT, bills, ts
+
+T0 = datetime(2024, 4, 1, 8, 30, 15, 123456, tzinfo=timezone.utc)
+
+
+@pytest.mark.spark
+def test_state_advances_per_object_and_entity(spark, lake_names):
+    store = StateStore(spark, lake_names)
+    assert store.get("APBILL", "") is None
+
+    store.advance("APBILL", "", T0, "r1", full=True, at=T0)
+    store.advance("APBILL", "", T0 + timedelta(hours=1), "r2", full=False, at=T0 + timedelta(hours=2))
+    store.advance("VENDOR", "E1", None, "r2", full=False, reconciled_keys=True, at=T0)
+
+    assert store.get("APBILL", "") == SyncState(
+        "APBILL", "", T0 + timedelta(hours=1), T0, None, T0 + timedelta(hours=2), "r2"
+    )
+    assert store.get("APBILL", "E1") is None
+    assert [(s.object, s.entity, s.last_key_reconcile) for s in store.states()] == [
+        ("APBILL", "", None),
+        ("VENDOR", "E1", T0),
+    ]
+
+
+@pytest.mark.spark
+def test_run_records_round_trip_newest_first(spark, lake_names):
+    store = StateStore(spark, lake_names)
+    first = RunRecord(
+        run_id="r1", object="APBILL", entity="", started_at=T0, ended_at=T0 + timedelta(seconds=5),
+        status="succeeded", mode="full", rows_read=3, rows_inserted=3, api_calls=4, pages=1,
+        bytes=2048, watermark_after=T0, source_count=3, target_count=3,
+        source_sums=sums_json({"totalentered": Decimal("10.05")}),
+        target_sums=sums_json({"totalentered": Decimal("10.05")}), reconciled=True,
+        reconcile_api_calls=1,
+    )  # fmt: skip
+    second = replace(
+        first, run_id="r2", started_at=T0 + timedelta(days=1), status="failed", mode="incremental",
+        error_message="Intacct error XL03000006: too many operations", warnings="[]",
+    )  # fmt: skip
+    store.record_run(first)
+    store.record_run(second)
+
+    assert store.last_runs() == [second, first]
+    assert store.last_runs(limit=1) == [second]
+    assert json.loads(first.source_sums) == {"totalentered": "10.05"}
+    with pytest.raises(ValueError, match="status"):
+        replace(first, status="ok")
+
+
+@pytest.mark.spark
+def test_live_summary_sums_money_exactly(spark, lake_names):
+    writer = TableWriter(spark, lake_names, "ap_bill", key="RECORDNO", cursor="WHENMODIFIED")
+    amounts = ["0.10", "0.20", "1234567890123456.0000000001", "-0.30"]
+    page = bills(*[(i + 1, ts(1), a) for i, a in enumerate(amounts)])
+    writer.load([page], BILL_SCHEMA, run_id="r1", entity="E1", synced_at=RUN_AT)
+    writer.mark_deleted([4], run_id="d", synced_at=RUN_AT)
+
+    table = lake_names.qualified("ap_bill")
+    assert live_summary(table, ["TOTALENTERED"]) == (
+        3,
+        {"totalentered": Decimal("1234567890123456.3000000001")},
+    )
+    by_paid = live_summary(table, ["TOTALENTERED"], group_by=["ISPAID"])
+    assert by_paid == {
+        (False,): (2, {"totalentered": Decimal("1234567890123456.1000000001")}),
+        (True,): (1, {"totalentered": Decimal("0.20")}),
+    }
+
+
+@pytest.mark.parametrize(
+    "catalog, schema, table",
+    [
+        ("main", "x`; DROP TABLE y", "t"),
+        ("main", "ok", "t`; DROP TABLE y; --"),
+        ("ma in", "ok", "t"),
+        ("main", "1abc", "t"),
+        ("main", "ok", "a" * 256),
+        ("main", "ok", ""),
+    ],
+)
+def test_bad_identifiers_are_refused(catalog, schema, table):
+    with pytest.raises(ValueError, match="invalid"):
+        TableNames(catalog, schema, local=False).qualified(table)
+
+
+def test_names_map_catalog_locally_and_keep_three_parts_on_databricks():
+    assert TableNames("main", "intacct", local=True).qualified("ap_bill") == "`intacct`.`ap_bill`"
+    remote = TableNames("main", "intacct", local=False)
+    assert remote.qualified("_sync_state") == "`main`.`intacct`.`_sync_state`"
+    assert column_name("PAYTOCONTACT.CONTACTNAME") == "paytocontact_contactname"
+    with pytest.raises(ValueError, match="column name"):
+        column_name("GL`DIM")
