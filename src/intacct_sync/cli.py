@@ -20,11 +20,11 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="intacct-sync", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="intacct-sync", description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("--version", action="version", version=f"intacct-sync {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    target = argparse.ArgumentParser(add_help=False)
+    target = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     target.add_argument("--config", help="YAML file of settings (flags and environment win over it)")
     target.add_argument("--catalog", help="Unity Catalog catalog (default main)")
     target.add_argument("--schema", help="schema for the tables (default intacct)")
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--timezone", help="time zone of Intacct's timestamps (default America/Los_Angeles)")
     target.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
-    run = sub.add_parser("run", parents=[target], help="sync Intacct into Delta tables")
+    run = sub.add_parser("run", parents=[target], allow_abbrev=False, help="sync Intacct into Delta tables")
     run.add_argument("--objects", help="comma list of objects, e.g. APBILL,VENDOR (default: all)")
     run.add_argument("--exclude", help="comma list of objects to leave out")
     run.add_argument("--full-refresh", dest="full_refresh", action="store_true", default=None)
@@ -49,8 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lag-minutes", dest="lag", type=float)
     run.add_argument("--no-progress", dest="progress", action="store_false", default=None)
 
-    sub.add_parser("status", parents=[target], help="last runs and watermarks")
-    sub.add_parser("check", parents=[target], help="log in, read one row of each object, check the schema is writable")
+    sub.add_parser("status", parents=[target], allow_abbrev=False, help="last runs and watermarks")
+    sub.add_parser("check", parents=[target], allow_abbrev=False, help="log in, read one row of each object, check the schema is writable")
     demo = sub.add_parser("demo", help="emulator -> full sync -> changes -> incremental sync -> summary")
     demo.add_argument("--warehouse", default=".demo/lakehouse")
     demo.add_argument("--seed", type=int, default=7)
