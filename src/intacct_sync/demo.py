@@ -16,7 +16,7 @@ from rich.table import Table
 
 from intacct_sync.config import Settings
 from intacct_sync.report import print_summary
-from intacct_sync.secrets import IntacctSecrets, Secret
+from intacct_sync.secrets import IntacctSecrets
 
 console = Console()
 
@@ -48,7 +48,7 @@ def run_demo(warehouse: str = ".demo/lakehouse", seed: int = 7, scale: str = "sm
             endpoint_url=emu.url, warehouse=warehouse, schema="intacct_demo",
             lag=timedelta(0), progress=False,
         )
-        secrets = _emulator_secrets(emu.credentials)
+        secrets = IntacctSecrets.from_mapping(emu.credentials, source="embedded emulator")
         spark = get_spark(warehouse)
         with make_client(settings, secrets) as client:
             full = run_sync(settings, client=client, spark=spark)
@@ -78,17 +78,6 @@ def make_changes(company) -> list[str]:
     return lines
 
 
-def _emulator_secrets(creds: dict) -> IntacctSecrets:
-    return IntacctSecrets(
-        sender_id=Secret(creds["sender_id"]),
-        sender_password=Secret(creds["sender_password"]),
-        company_id=Secret(creds["company_id"]),
-        user_id=Secret(creds["user_id"]),
-        user_password=Secret(creds["user_password"]),
-        source="embedded emulator",
-    )
-
-
 def _print_tables(spark, settings: Settings) -> None:
     from intacct_sync.lake.spark import TableNames
 
@@ -97,7 +86,7 @@ def _print_tables(spark, settings: Settings) -> None:
     table.add_column("table")
     table.add_column("live rows", justify="right")
     table.add_column("deleted", justify="right")
-    for row in spark.sql(f"SHOW TABLES IN {names.schema_qualified()}").collect():
+    for row in spark.sql(f"SHOW TABLES IN {names.qualified_schema}").collect():
         name = row["tableName"]
         if name.startswith("_"):
             continue

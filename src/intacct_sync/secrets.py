@@ -64,6 +64,12 @@ class IntacctSecrets:
     endpoint_url: str | None = None
     source: str = "environment"
 
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str], source: str = "settings") -> IntacctSecrets:
+        """From ``sender_id``, ``sender_password``, ``company_id``, ``user_id``, ``user_password``."""
+        names = ("sender_id", "sender_password", "company_id", "user_id", "user_password")
+        return cls(**{name: Secret(values[name]) for name in names}, source=source)
+
 
 def on_databricks(env: Mapping[str, str] | None = None) -> bool:
     return bool((os.environ if env is None else env).get("DATABRICKS_RUNTIME_VERSION"))

@@ -65,7 +65,7 @@ class ObjectSync:
         label = f"{spec.name}@{self.entity}" if self.entity else spec.name
         result = ObjectResult(spec.name, spec.table, self.entity, started_at=self.now())
         self.progress.start(label)
-        calls_before = self.client.stats.snapshot()
+        calls_before = self.client.stats()
         try:
             current = self.state.get(spec.name, self.entity)
             result.watermark_before = current.watermark if current else None
@@ -80,8 +80,8 @@ class ObjectSync:
             result.error = _describe(exc)
             log.error("%s failed: %s", label, result.error)
         finally:
-            usage = self.client.stats.snapshot() - calls_before
-            result.api_calls, result.bytes = usage.calls, usage.bytes
+            usage = self.client.stats() - calls_before
+            result.api_calls, result.bytes = usage.total_calls, usage.bytes_received
             result.ended_at = self.now()
             self.progress.done(label, result.status)
             self._record(result)

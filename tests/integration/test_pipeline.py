@@ -1,0 +1,136 @@
+"""The sync pipeline end to end: emulator over HTTP -> client -> local Delta tables."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from pyspark.sql import functions as F
+
+from intacct_sync.config import Settings
+from intacct_sync.intacct.objects import CATALOG
+from intacct_sync.runner import run_sync
+from tests.support.lake_check import check_all, check_table
+from tests.support.sync import client_for, settings_for
+
+pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
+
+ALL = sorted(CATALOG) + ["FUND", "GRANT_PROGRAM"]
+
+
+def test_first_sync_equals_emulator_and_second_sync_changes_nothing(spark, lake_names, emulator):
+    settings = settings_for(emulator, lake_names)
+    with client_for(emulator, settings) as client:
+        first = run_sync(settings, client=client, spark=spark)
+        assert [r.error for r in first.failed] == []
+        synced = sorted(r.object for r in first.results)
+        assert set(CATALOG) <= set(synced) and len(synced) >= len(CATALOG) + 2  # UDDs found
+        compared = check_all(spark, lake_names, emulator.company, synced)
+        assert compared > 1000
+        assert all(r.mode == "full" for r in first.results)
+
+        second = run_sync(settings, client=client, spark=spark)
+    assert second.exit_code == 0
+    assert all(r.mode == "incremental" for r in second.results)
+    assert [(r.object, r.inserted, r.updated, r.deleted) for r in second.results if r.inserted or r.updated or r.deleted] == []
+    check_all(spark, lake_names, emulator.company, synced)
+
+
+def test_money_keeps_every_cent_as_decimal(spark, lake_names, emulator):
+    settings = settings_for(emulator, lake_names, objects=("APBILL",))
+    with client_for(emulator, settings) as client:
+        run_sync(settings, client=client, spark=spark)
+    bill = emulator.company.rows("APBILL")[0]
+    row = spark.table(lake_names.qualified("ap_bill")).where(F.col("recordno") == int(bill["RECORDNO"])).first()
+    assert isinstance(row["totalentered"], Decimal)
+    assert row["totalentered"] == Decimal(bill["TOTALENTERED"])
+    assert dict(spark.table(lake_names.qualified("ap_bill")).dtypes)["totalentered"] == "decimal(38,10)"
+
+
+def test_updates_inserts_and_deletes_land_as_such(spark, lake_names, emulator):
+    settings = settings_for(emulator, lake_names, objects=("VENDOR", "APBILL", "APBILLITEM", "GLBATCH", "GLENTRY"))
+    company = emulator.company
+    with client_for(emulator, settings) as client:
+        run_sync(settings, client=client, spark=spark)
+        bills = company.rows("APBILL")
+        company.update("APBILL", int(bills[0]["RECORDNO"]), {"DESCRIPTION": "edited"})
+        company.delete("APBILL", int(bills[1]["RECORDNO"]))
+        new_vendor = company.insert("VENDOR", {"VENDORID": "V-NEW", "NAME": "New Vendor"})
+        batch = company.rows("GLBATCH")[0]
+        company.delete("GLBATCH", int(batch["RECORDNO"]))
+        after = run_sync(settings, client=client, spark=spark)
+    by = {r.object: r for r in after.results}
+    assert by["APBILL"].updated == 1 and by["APBILL"].deleted == 1
+    assert by["VENDOR"].inserted == 1
+    assert by["GLBATCH"].deleted == 1
+    check_all(spark, lake_names, company, [r.object for r in after.results])
+    vendor = spark.table(lake_names.qualified("vendor")).where(F.col("recordno") == new_vendor).first()
+    assert vendor["name"] == "New Vendor" and vendor["_deleted"] is False
+    gone = spark.table(lake_names.qualified("ap_bill")).where(F.col("recordno") == int(bills[1]["RECORDNO"])).first()
+    assert gone["_deleted"] is True  # soft delete by default
+
+
+def test_new_custom_field_becomes_a_column(spark, lake_names, emulator):
+    settings = settings_for(emulator, lake_names, objects=("VENDOR",))
+    with client_for(emulator, settings) as client:
+        run_sync(settings, client=client, spark=spark)
+        emulator.company.add_custom_field("VENDOR", "RISK_TIER", "TEXT", default="low")
+        vendor = emulator.company.rows("VENDOR")[0]
+        emulator.company.update("VENDOR", int(vendor["RECORDNO"]), {"RISK_TIER": "high"})
+        result = run_sync(settings, client=client, spark=spark)
+    assert result.exit_code == 0
+    assert "risk_tier" in spark.table(lake_names.qualified("vendor")).columns
+    check_table(spark, lake_names, emulator.company, "VENDOR")
+
+
+def test_failed_object_keeps_its_watermark_and_table_and_others_go_on(spark, lake_names, emulator):
+    from intacct_sync.emulator import Fault
+    from intacct_sync.lake.state import StateStore
+
+    settings = settings_for(emulator, lake_names, objects=("VENDOR", "APBILL"))
+    state = None
+    with client_for(emulator, settings) as client:
+        run_sync(settings, client=client, spark=spark)
+        state = StateStore(spark, lake_names)
+        mark = state.get("APBILL", "").watermark
+        version = spark.sql(f"DESCRIBE HISTORY {lake_names.qualified('ap_bill')}").first()["version"]
+        emulator.company.update("APBILL", int(emulator.company.rows("APBILL")[0]["RECORDNO"]), {"DESCRIPTION": "x"})
+        emulator.faults.add(Fault.parse("result_error@object=APBILL,function=query,errorno=DL02000001,times=99"))
+        failed = run_sync(settings, client=client, spark=spark)
+    by = {r.object: r for r in failed.results}
+    assert failed.exit_code == 1
+    assert by["APBILL"].status == "failed" and "DL02000001" in by["APBILL"].error
+    assert by["VENDOR"].status == "succeeded"
+    assert state.get("APBILL", "").watermark == mark
+    assert spark.sql(f"DESCRIBE HISTORY {lake_names.qualified('ap_bill')}").first()["version"] == version
+    runs = spark.table(lake_names.qualified("_sync_runs")).where(F.col("run_id") == failed.run_id)
+    rows = {r["object"]: r for r in runs.collect()}
+    assert rows["APBILL"]["status"] == "failed" and "DL02000001" in rows["APBILL"]["error_message"]
+    assert rows["APBILL"]["watermark_after"] == rows["APBILL"]["watermark_before"]
+    assert rows["VENDOR"]["status"] == "succeeded" and rows["VENDOR"]["api_calls"] >= 2
+
+
+def test_sync_runs_rows_are_right(spark, lake_names, emulator):
+    settings = settings_for(emulator, lake_names, objects=("APBILL",))
+    with client_for(emulator, settings) as client:
+        summary = run_sync(settings, client=client, spark=spark)
+    row = spark.table(lake_names.qualified("_sync_runs")).where(F.col("run_id") == summary.run_id).first()
+    n = emulator.company.count("APBILL")
+    assert (row["object"], row["status"], row["mode"]) == ("APBILL", "succeeded", "full")
+    assert row["rows_read"] == n and row["rows_inserted"] == n and row["rows_updated"] == 0
+    assert row["pages"] >= 1 and row["api_calls"] >= row["pages"] + 1  # lookup + pages
+    assert row["watermark_before"] is None and row["watermark_after"] is not None
+    assert row["ended_at"] >= row["started_at"]
+
+
+def test_unknown_object_fails_before_anything_is_written(spark, lake_names, emulator):
+    from intacct_sync.config import ConfigError
+
+    settings = settings_for(emulator, lake_names, objects=("APBILL", "NOTANOBJECT"))
+    with client_for(emulator, settings) as client, pytest.raises(ConfigError, match="NOTANOBJECT"):
+        run_sync(settings, client=client, spark=spark)
+    assert not lake_names.exists(spark, "ap_bill")
+
+
+__all__ = ["Settings", "timedelta"]
