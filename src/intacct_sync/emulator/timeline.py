@@ -1,0 +1,53 @@
+"""Deterministic timestamps for generated data: a fixed base instant and the company time zone.
+
+WHENMODIFIED and master-data WHENCREATED are printed in the company time zone, AUWHENCREATED
+and AUDITHISTORY.ACCESSTIME in UTC (PROTOCOL.md §7).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+# Generated rows lie in the year before this instant whatever the clock says, so one seed
+# always gives the same rows.
+BASE = datetime(2026, 11, 1, tzinfo=timezone.utc)
+BASE_EPOCH = int(BASE.timestamp())
+YEAR = 365 * 86400
+
+
+class Timeline:
+    def __init__(self, rng: random.Random, tz: str) -> None:
+        self.rng = rng
+        self.zone = ZoneInfo(tz)
+
+    def created(self, max_age: int = YEAR, min_age: int = 3600) -> int:
+        return BASE_EPOCH - self.rng.randint(min_age, max_age)
+
+    def modified(self, created: int) -> int:
+        """Most rows were modified after creation, a few never (WHENMODIFIED == creation)."""
+        if self.rng.random() < 0.3:
+            return created
+        return min(created + self.rng.randint(60, 40 * 86400), BASE_EPOCH - 60)
+
+    def local(self, epoch: int) -> str:
+        return datetime.fromtimestamp(epoch, self.zone).strftime("%Y-%m-%d %H:%M:%S")
+
+    def utc(self, epoch: int) -> str:
+        return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+    def day(self, epoch: int) -> str:
+        return datetime.fromtimestamp(epoch, self.zone).strftime("%Y-%m-%d")
+
+    def stamps(self, age: int = YEAR) -> dict[str, object]:
+        """WHENCREATED/WHENMODIFIED (company zone) plus users for master data and lines."""
+        c = self.created(age)
+        user = self.rng.randint(1, 6)
+        return {
+            "WHENCREATED": self.local(c),
+            "WHENMODIFIED": self.local(self.modified(c)),
+            "CREATEDBY": user,
+            "MODIFIEDBY": user,
+            "_created": c,
+        }
