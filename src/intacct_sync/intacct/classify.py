@@ -123,7 +123,7 @@ _RULES: list[_Rule] = [
     (
         "result",
         ("DL02000001",),
-        (),
+        ("invalid query",),
         BadQuery,
         "Intacct could not run the query; check the filter and the field names.",
     ),
