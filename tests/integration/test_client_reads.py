@@ -1,0 +1,179 @@
+"""Paged reads against the emulator: keyset pages, call counts, windows, keys, sums, deletes."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pyarrow as pa
+import pytest
+
+from intacct_sync.emulator import Emulator, Fault
+from intacct_sync.intacct.client import IntacctClient
+from intacct_sync.intacct.objects import CATALOG, udd_spec
+from intacct_sync.intacct.records import Window
+from intacct_sync.intacct.retry import RetryPolicy
+from intacct_sync.intacct.session import Credentials
+
+
+def make_client(emu: Emulator, **kw) -> IntacctClient:
+    return IntacctClient(emu.url, Credentials.from_mapping(emu.credentials),
+                         retry=RetryPolicy(sleep=lambda s: None), **kw)
+
+
+def now_window(emu: Emulator, start: datetime | None = None) -> Window:
+    return Window(start, emu.company.clock.now())
+
+
+def keys_of(pages) -> list[int]:  # type: ignore[no-untyped-def]
+    return [k for p in pages for k in p.batch.column("RECORDNO").to_pylist()]
+
+
+@pytest.fixture(scope="module")
+def big():
+    with Emulator(seed=7, scale="small", port=0, bills=10_500) as e:
+        yield e
+
+
+@pytest.fixture(scope="module")
+def emu():
+    with Emulator(seed=7, scale="small", port=0) as e:
+        yield e
+
+
+def test_10k_bills_in_pages_of_2000_with_exact_call_count(big: Emulator) -> None:
+    n = big.company.count("APBILL")
+    assert n >= 10_000
+    with make_client(big) as client:
+        fields = client.lookup("APBILL")
+        before = client.stats()
+        pages = list(client.read_pages(CATALOG["APBILL"], fields, now_window(big)))
+        used = client.stats() - before
+    keys = keys_of(pages)
+    assert len(keys) == n == len(set(keys))
+    assert sorted(keys) == sorted(int(r["RECORDNO"]) for r in big.company.rows("APBILL"))
+    # ceil(n/2000) keyset pages + one empty-cursor pass; the session was opened by lookup
+    assert used.calls == {"query": math.ceil(n / 2000) + 1}
+    assert all(p.batch.num_rows <= 2000 for p in pages)
+    # the first pass counts the rows with a cursor; the emulator leaves a few without one
+    with_cursor = sum(1 for r in big.company.rows("APBILL") if r["WHENMODIFIED"])
+    assert pages[0].totalcount == with_cursor
+    assert pages[0].batch.schema.field("TOTALDUE").type == pa.decimal128(38, 10)
+    assert sum(p.bytes for p in pages) == used.bytes_received
+
+
+def test_rows_modified_during_paging_are_neither_skipped_nor_duplicated(big: Emulator) -> None:
+    spec = CATALOG["APBILL"]
+    with make_client(big) as client:
+        fields = [f for f in client.lookup("APBILL") if f.name in
+                  ("RECORDNO", "WHENMODIFIED", "TOTALDUE", "AUWHENCREATED")]
+        window = now_window(big)
+        all_keys = [int(r["RECORDNO"]) for r in big.company.rows("APBILL")]
+        seen: list[int] = []
+        moved: set[int] = set()
+        for i, page in enumerate(client.read_pages(spec, fields, window)):
+            seen += page.batch.column("RECORDNO").to_pylist()
+            if i == 1:  # after two pages: modify 5 rows already read and 5 not yet read
+                big.company.clock.advance(timedelta(seconds=5))
+                unread = [k for k in all_keys if k not in set(seen)][-5:]
+                for key in seen[:5] + unread:
+                    big.company.update("APBILL", key, {"DESCRIPTION": "changed while paging"})
+                moved = set(unread)
+        assert len(seen) == len(set(seen))  # nothing twice
+        assert set(all_keys) - moved <= set(seen)  # no unmodified row skipped
+        later = Window(window.end, big.company.clock.now() + timedelta(seconds=1))
+        again = keys_of(client.read_pages(spec, fields, later))
+        assert moved <= set(again)  # the moved rows belong to the next window
+
+
+def test_incremental_window_reads_only_recent_changes(emu: Emulator) -> None:
+    with make_client(emu) as client:
+        fields = client.lookup("VENDOR")
+        emu.company.clock.advance(timedelta(minutes=1))
+        start = emu.company.clock.now()
+        emu.company.clock.advance(timedelta(seconds=1))
+        key = int(emu.company.rows("VENDOR")[3]["RECORDNO"])
+        emu.company.update("VENDOR", key, {"NAME": "Renamed"})
+        got = keys_of(client.read_pages(CATALOG["VENDOR"], fields, now_window(emu, start)))
+        assert got == [key]
+
+
+def test_rows_with_empty_cursor_are_included(emu: Emulator) -> None:
+    with make_client(emu) as client:
+        fields = client.lookup("CLASS")
+        key = int(emu.company.rows("CLASS")[0]["RECORDNO"])
+        emu.company.set_null_cursor("CLASS", key)
+        got = keys_of(client.read_pages(CATALOG["CLASS"], fields, now_window(emu)))
+        assert key in got and len(got) == emu.company.count("CLASS") == len(set(got))
+
+
+def test_control_characters_in_values_survive(emu: Emulator) -> None:
+    with make_client(emu) as client:
+        fields = client.lookup("VENDOR")
+        emu.faults.add(Fault("control_chars", object="VENDOR"))
+        pages = list(client.read_pages(CATALOG["VENDOR"], fields, now_window(emu)))
+        assert sum(p.num_rows for p in pages) == emu.company.count("VENDOR")
+        assert client.stats().retries == 0
+
+
+def test_count_aggregate_and_keys_match_the_company(emu: Emulator) -> None:
+    spec = CATALOG["APBILL"]
+    rows = emu.company.rows("APBILL")
+    with make_client(emu) as client:
+        assert client.count("APBILL") == len(rows)
+        sums = client.aggregate("APBILL", ["TOTALENTERED", "TOTALDUE"])
+        expected = sum((Decimal(r["TOTALENTERED"] or 0) for r in rows), Decimal(0))
+        assert sums[None]["TOTALENTERED"] == expected
+        keys = [k for array in client.read_keys(spec) for k in array.to_pylist()]
+        assert sorted(keys) == sorted(int(r["RECORDNO"]) for r in rows)
+
+
+def test_gl_entry_sums_by_debit_and_credit(emu: Emulator) -> None:
+    rows = emu.company.rows("GLENTRY")
+    with make_client(emu) as client:
+        sums = client.aggregate("GLENTRY", ["AMOUNT"], group_by="TR_TYPE")
+    for tr_type, by_field in sums.items():
+        expected = sum((Decimal(r["AMOUNT"] or 0) for r in rows if r["TR_TYPE"] == tr_type),
+                       Decimal(0))
+        assert by_field["AMOUNT"] == expected
+
+
+def test_audit_history_gives_deleted_keys(emu: Emulator) -> None:
+    since = emu.company.clock.now() - timedelta(seconds=1)
+    key = int(emu.company.rows("VENDOR")[-1]["RECORDNO"])
+    emu.company.delete("VENDOR", key)
+    with make_client(emu) as client:
+        deleted = client.audit_deletes(CATALOG["VENDOR"], since,
+                                       emu.company.clock.now() + timedelta(seconds=1))
+    assert deleted == [key]
+
+
+def test_custom_fields_are_marked_by_lookup(emu: Emulator) -> None:
+    emu.company.add_custom_field("GLACCOUNT", "CUSTOM_REGION", "TEXT", "West")
+    with make_client(emu) as client:
+        fields = {f.name: f for f in client.lookup("GLACCOUNT")}
+    assert fields["CUSTOM_REGION"].is_custom and not fields["RECORDNO"].is_custom
+
+
+def test_user_defined_dimensions_read_with_readbyquery_and_restart(emu: Emulator) -> None:
+    with make_client(emu) as client:
+        udds = [d for d in client.dimensions() if d.user_defined]
+        assert udds
+        spec = udd_spec(udds[0].object_name)
+        fields = client.lookup(spec.name)
+        emu.faults.add(Fault("resultid_expire", object=spec.name.upper(), page=2))
+        pages = list(client.read_pages(spec, fields, now_window(emu), page_size=3))
+        ids = [k for p in pages for k in p.batch.column("id").to_pylist()]
+        assert len(ids) == len(set(ids)) == emu.company.count(spec.name)
+        assert client.stats().calls.get("readByQuery", 0) >= 2  # restarted once
+
+
+def test_timestamps_come_back_in_utc(emu: Emulator) -> None:
+    with make_client(emu) as client:
+        fields = [f for f in client.lookup("VENDOR") if f.name in ("RECORDNO", "WHENMODIFIED")]
+        page = next(client.read_pages(CATALOG["VENDOR"], fields, now_window(emu)))
+    first = page.batch.column("WHENMODIFIED")[0].as_py()
+    raw = emu.company.rows("VENDOR")[0]
+    assert first.tzinfo is not None and first <= datetime.now(timezone.utc) + timedelta(days=1)
+    assert raw["WHENMODIFIED"]
