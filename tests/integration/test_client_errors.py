@@ -46,12 +46,16 @@ def no_faults(emu: Emulator):
     emu.faults.clear()
 
 
-def client_for(emu: Emulator, *, creds: dict | None = None, sleeps: Sleeps | None = None,
-               **kw) -> IntacctClient:
-    policy = RetryPolicy(sleep=sleeps if sleeps is not None else Sleeps(),
-                         **kw.pop("policy", {}))
-    return IntacctClient(emu.url, Credentials.from_mapping({**emu.credentials, **(creds or {})}),
-                         retry=policy, **{"timeout": (5.0, 5.0), **kw})
+def client_for(
+    emu: Emulator, *, creds: dict | None = None, sleeps: Sleeps | None = None, **kw
+) -> IntacctClient:
+    policy = RetryPolicy(sleep=sleeps if sleeps is not None else Sleeps(), **kw.pop("policy", {}))
+    return IntacctClient(
+        emu.url,
+        Credentials.from_mapping({**emu.credentials, **(creds or {})}),
+        retry=policy,
+        **{"timeout": (5.0, 5.0), **kw},
+    )
 
 
 def test_bad_sender_password_is_a_sender_credentials_error(emu: Emulator) -> None:
@@ -104,8 +108,18 @@ def test_audit_history_without_permission_is_permission_denied(emu: Emulator) ->
         emu.company.settings.forbidden.discard("AUDITHISTORY")
 
 
-TRANSIENT = ["http_429", "http_500", "http_502", "http_503", "http_504", "cloudflare_html",
-             "connection_reset", "read_timeout", "malformed_xml", "offline"]
+TRANSIENT = [
+    "http_429",
+    "http_500",
+    "http_502",
+    "http_503",
+    "http_504",
+    "cloudflare_html",
+    "connection_reset",
+    "read_timeout",
+    "malformed_xml",
+    "offline",
+]
 
 
 @pytest.mark.parametrize("kind", TRANSIENT)

@@ -18,8 +18,12 @@ from intacct_sync.intacct.session import Credentials
 
 
 def make_client(emu: Emulator, **kw) -> IntacctClient:
-    return IntacctClient(emu.url, Credentials.from_mapping(emu.credentials),
-                         retry=RetryPolicy(sleep=lambda s: None), **kw)
+    return IntacctClient(
+        emu.url,
+        Credentials.from_mapping(emu.credentials),
+        retry=RetryPolicy(sleep=lambda s: None),
+        **kw,
+    )
 
 
 def now_window(emu: Emulator, start: datetime | None = None) -> Window:
@@ -66,8 +70,11 @@ def test_10k_bills_in_pages_of_2000_with_exact_call_count(big: Emulator) -> None
 def test_rows_modified_during_paging_are_neither_skipped_nor_duplicated(big: Emulator) -> None:
     spec = CATALOG["APBILL"]
     with make_client(big) as client:
-        fields = [f for f in client.lookup("APBILL") if f.name in
-                  ("RECORDNO", "WHENMODIFIED", "TOTALDUE", "AUWHENCREATED")]
+        fields = [
+            f
+            for f in client.lookup("APBILL")
+            if f.name in ("RECORDNO", "WHENMODIFIED", "TOTALDUE", "AUWHENCREATED")
+        ]
         window = now_window(big)
         all_keys = [int(r["RECORDNO"]) for r in big.company.rows("APBILL")]
         seen: list[int] = []
@@ -134,8 +141,9 @@ def test_gl_entry_sums_by_debit_and_credit(emu: Emulator) -> None:
     with make_client(emu) as client:
         sums = client.aggregate("GLENTRY", ["AMOUNT"], group_by="TR_TYPE")
     for tr_type, by_field in sums.items():
-        expected = sum((Decimal(r["AMOUNT"] or 0) for r in rows if r["TR_TYPE"] == tr_type),
-                       Decimal(0))
+        expected = sum(
+            (Decimal(r["AMOUNT"] or 0) for r in rows if r["TR_TYPE"] == tr_type), Decimal(0)
+        )
         assert by_field["AMOUNT"] == expected
 
 
@@ -144,8 +152,9 @@ def test_audit_history_gives_deleted_keys(emu: Emulator) -> None:
     key = int(emu.company.rows("VENDOR")[-1]["RECORDNO"])
     emu.company.delete("VENDOR", key)
     with make_client(emu) as client:
-        deleted = client.audit_deletes(CATALOG["VENDOR"], since,
-                                       emu.company.clock.now() + timedelta(seconds=1))
+        deleted = client.audit_deletes(
+            CATALOG["VENDOR"], since, emu.company.clock.now() + timedelta(seconds=1)
+        )
     assert deleted == [key]
 
 

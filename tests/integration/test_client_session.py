@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -10,7 +9,6 @@ import pytest
 
 from intacct_sync.emulator import Emulator, Fault
 from intacct_sync.intacct.client import IntacctClient
-from intacct_sync.intacct.errors import SessionExpired
 from intacct_sync.intacct.retry import RetryPolicy
 from intacct_sync.intacct.session import Credentials
 
