@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pytest
@@ -15,6 +16,8 @@ from intacct_sync.intacct.objects import CATALOG, udd_spec
 from intacct_sync.intacct.records import Window
 from intacct_sync.intacct.retry import RetryPolicy
 from intacct_sync.intacct.session import Credentials
+
+LA = ZoneInfo("America/Los_Angeles")
 
 
 def make_client(emu: Emulator, **kw) -> IntacctClient:
@@ -178,11 +181,24 @@ def test_user_defined_dimensions_read_with_readbyquery_and_restart(emu: Emulator
         assert client.stats().calls.get("readByQuery", 0) >= 2  # restarted once
 
 
-def test_timestamps_come_back_in_utc(emu: Emulator) -> None:
+def test_timestamps_come_back_in_utc_from_the_company_zone(emu: Emulator) -> None:
     with make_client(emu) as client:
         fields = [f for f in client.lookup("VENDOR") if f.name in ("RECORDNO", "WHENMODIFIED")]
-        page = next(client.read_pages(CATALOG["VENDOR"], fields, now_window(emu)))
-    first = page.batch.column("WHENMODIFIED")[0].as_py()
-    raw = emu.company.rows("VENDOR")[0]
-    assert first.tzinfo is not None and first <= datetime.now(timezone.utc) + timedelta(days=1)
-    assert raw["WHENMODIFIED"]
+        pages = list(client.read_pages(CATALOG["VENDOR"], fields, now_window(emu)))
+    got = {
+        k: t
+        for p in pages
+        for k, t in zip(
+            p.batch.column("RECORDNO").to_pylist(),
+            p.batch.column("WHENMODIFIED").to_pylist(),
+            strict=True,
+        )
+    }
+    raw = {int(r["RECORDNO"]): r["WHENMODIFIED"] for r in emu.company.rows("VENDOR")}
+    checked = 0
+    for key, text in raw.items():
+        if text:
+            local = datetime.strptime(text, "%m/%d/%Y %H:%M:%S").replace(tzinfo=LA)
+            assert got[key] == local.astimezone(timezone.utc)
+            checked += 1
+    assert checked > 10
