@@ -173,3 +173,13 @@ def test_entity_sessions_send_the_locationid_and_share_limits() -> None:
     assert logins[1].find(".//login/locationid") is None
     assert logins[1].find(".//getAPISession/locationid").text is None  # empty = top level
     assert entity._gateway is client._gateway and client.stats().logins == 2
+
+
+def test_showprivate_is_sent_at_the_top_level_only() -> None:
+    server = Server()
+    client, _ = client_for(server)
+    client.count("VENDOR")
+    client.for_entity("E100").count("VENDOR")
+    queries = [r.find(".//query") for _, r in server.requests if r.find(".//query") is not None]
+    assert queries[0].findtext("options/showprivate") == "true"
+    assert queries[1].find("options") is None

@@ -113,6 +113,12 @@ class IntacctClient:
         """A client whose session uses ``locationid=entity_id``, sharing limits and stats."""
         return IntacctClient(entity=entity_id, _gateway=self._gateway, **self._settings)
 
+    @property
+    def _showprivate(self) -> bool:
+        # Top-level queries see private-entity rows only with showprivate (PROTOCOL.md §10);
+        # an entity session is already scoped to its entity.
+        return self.entity is None
+
     def stats(self) -> StatsSnapshot:
         return self._gateway.stats.snapshot()
 
@@ -150,11 +156,19 @@ class IntacctClient:
             )
         else:
             yield from reader.query_pages(
-                self._call, spec, fields, window, tz=self.timezone, page_size=size
+                self._call,
+                spec,
+                fields,
+                window,
+                tz=self.timezone,
+                page_size=size,
+                showprivate=self._showprivate,
             )
 
     def count(self, object_name: str, filter: Filter | None = None) -> int:  # noqa: A002
-        function = envelope.query(object_name, ["RECORDNO"], filter=filter, pagesize=1)
+        function = envelope.query(
+            object_name, ["RECORDNO"], filter=filter, pagesize=1, showprivate=self._showprivate
+        )
         response = self._call([function], object=object_name)
         return data_int(response.results[0].data, "totalcount")
 
@@ -179,6 +193,7 @@ class IntacctClient:
                 orderby=[(group_by, True)] if group_by else [],
                 pagesize=envelope.QUERY_MAX_PAGE,
                 offset=offset,
+                showprivate=self._showprivate,
             )
             data = self._call([function], object=object_name).results[0].data
             records = list(data) if data is not None else []
@@ -230,6 +245,7 @@ class IntacctClient:
             cursor=None,
             key=spec.key,
             page_size=self.page_size,
+            showprivate=self._showprivate,
         ):
             column = raw_columns(chunk.records, [spec.key])[0]
             yield to_arrow(column, FieldType.INTEGER, object_name=spec.name, name=spec.key)
@@ -255,6 +271,7 @@ class IntacctClient:
             cursor="ACCESSTIME",
             key="ID",
             page_size=self.page_size,
+            showprivate=self._showprivate,
         ):
             for text in raw_columns(chunk.records, ["OBJECTKEY"])[0]:
                 match = _AUDIT_KEY.match(text or "")

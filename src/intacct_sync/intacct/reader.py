@@ -76,15 +76,24 @@ def keyset_chunks(
     cursor: str | None,
     key: str,
     page_size: int,
+    showprivate: bool = True,
 ) -> Iterator[Chunk]:
-    """Keyset pages ordered by (cursor, key), or by key alone when ``cursor`` is None."""
+    """Keyset pages ordered by (cursor, key), or by key alone when ``cursor`` is None.
+
+    ``showprivate`` (top-level sessions only) lets the query see private-entity rows (§10).
+    """
     orderby = ([(cursor, True)] if cursor else []) + [(key, True)]
     last: tuple[str, str] | None = None
     while True:
         parts = [p for p in (base, _after(cursor, key, last)) if p is not None]
         where = None if not parts else parts[0] if len(parts) == 1 else And(*parts)
         function = envelope.query(
-            object_name, select, filter=where, orderby=orderby, pagesize=page_size
+            object_name,
+            select,
+            filter=where,
+            orderby=orderby,
+            pagesize=page_size,
+            showprivate=showprivate,
         )
         chunk = _send_one(call, function, object_name)
         yield chunk
@@ -173,7 +182,14 @@ def _page(chunk: Chunk, fields: list[Field], tz: str, object_name: str) -> Page:
 
 
 def query_pages(
-    call: Call, spec: ObjectSpec, fields: list[Field], window: Window, *, tz: str, page_size: int
+    call: Call,
+    spec: ObjectSpec,
+    fields: list[Field],
+    window: Window,
+    *,
+    tz: str,
+    page_size: int,
+    showprivate: bool = True,
 ) -> Iterator[Page]:
     """Keyset pages of the window, then the rows whose cursor is empty."""
     filters = WindowFilters(spec, fields, window, tz)
@@ -186,13 +202,21 @@ def query_pages(
         cursor=spec.cursor,
         key=spec.key,
         page_size=page_size,
+        showprivate=showprivate,
     ):
         yield _page(chunk, fields, tz, spec.name)
     null_filter = filters.null_cursor_filter()
     if null_filter is None:
         return
     for chunk in keyset_chunks(
-        call, spec.name, select, null_filter, cursor=None, key=spec.key, page_size=page_size
+        call,
+        spec.name,
+        select,
+        null_filter,
+        cursor=None,
+        key=spec.key,
+        page_size=page_size,
+        showprivate=showprivate,
     ):
         if chunk.records:
             yield _page(chunk, fields, tz, spec.name)
