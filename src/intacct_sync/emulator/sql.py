@@ -136,6 +136,9 @@ def filter_sql(resolver: Resolver, filter_el) -> tuple[str, list[object]]:
 def _op_sql(resolver: Resolver, el) -> tuple[str, list[object]]:
     tag = el.tag
     children = [c for c in el if isinstance(c.tag, str)]
+    keyset = _keyset(resolver, el, children) if tag == "or" else None
+    if keyset is not None:
+        return keyset
     if tag in ("and", "or"):
         if len(children) < 2:
             raise QueryError(
@@ -152,3 +155,32 @@ def _op_sql(resolver: Resolver, el) -> tuple[str, list[object]]:
     if len(fields) != 1 or not low <= len(values) <= high:
         raise QueryError("schema", f"'{tag}' takes one field and {low}..{high} values")
     return resolver.compare(fields[0].strip(), tag, values)
+
+
+def _parts(el) -> tuple[str, str, str] | None:
+    kids = [c for c in el if isinstance(c.tag, str)]
+    fields = [(c.text or "").strip() for c in kids if c.tag == "field"]
+    values = [c.text or "" for c in kids if c.tag == "value"]
+    if len(fields) == 1 and len(values) == 1 and len(kids) == 2:
+        return el.tag, fields[0], values[0]
+    return None
+
+
+def _keyset(resolver: Resolver, el, children) -> tuple[str, list[object]] | None:
+    """``F1 > v OR (F1 = v AND F2 > k)`` becomes the row value ``(F1, F2) > (v, k)`` so SQLite
+    walks the (WHENMODIFIED, RECORDNO) index instead of merging two scans; same rows, NULLs
+    excluded either way."""
+    if len(children) != 2 or children[1].tag != "and":
+        return None
+    first = _parts(children[0])
+    inner = [_parts(c) for c in children[1] if isinstance(c.tag, str)]
+    if first is None or first[0] != "greaterthan" or len(inner) != 2 or None in inner:
+        return None
+    eq = next((p for p in inner if p[0] == "equalto"), None)
+    nxt = next((p for p in inner if p[0] in ("greaterthan", "greaterthanorequalto")), None)
+    if eq is None or nxt is None or eq[1] != first[1] or eq[2] != first[2] or nxt[1] == first[1]:
+        return None
+    a, b = resolver.ref(first[1]), resolver.ref(nxt[1])
+    op = ">" if nxt[0] == "greaterthan" else ">="
+    params = [resolver.param(a, first[2]), resolver.param(b, nxt[2])]
+    return f"({resolver.lhs(a)}, {resolver.lhs(b)}) {op} (?, ?)", params

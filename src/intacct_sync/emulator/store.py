@@ -96,9 +96,11 @@ class Store:
     def index(self, obj: ObjectDef) -> None:
         t = q(obj.name)
         cursor = CURSORS.get(obj.name, "updatedAt" if obj.udd else "WHENMODIFIED")
+        # MEGAENTITYKEY rides along so entity-visibility counts never touch the table.
+        extra = ", MEGAENTITYKEY" if obj.has_entity else ""
         stmts = [
             f"CREATE INDEX IF NOT EXISTS {q('ix_' + obj.name + '_cursor')} "
-            f"ON {t} ({q(cursor)}, {q(obj.key)})"
+            f"ON {t} ({q(cursor)}, {q(obj.key)}{extra})"
         ]
         for parent in PARENT_KEYS.get(obj.name, ()):
             stmts.append(
