@@ -44,7 +44,9 @@ def test_generated_money_is_consistent(emulator_module):
 
 
 def test_generated_whenmodified_lies_in_the_year_before_the_base(emulator_module):
-    stamps = [b["WHENMODIFIED"] for b in emulator_module.company.rows("APBILL") if b["WHENMODIFIED"]]
+    stamps = [
+        b["WHENMODIFIED"] for b in emulator_module.company.rows("APBILL") if b["WHENMODIFIED"]
+    ]
     parsed = [datetime.strptime(s, "%m/%d/%Y %H:%M:%S") for s in stamps]
     assert min(parsed) > datetime(2025, 10, 1) and max(parsed) < datetime(2026, 11, 1)
 
@@ -59,8 +61,11 @@ def test_insert_update_delete_stamp_whenmodified_and_audit(emulator):
     emulator.clock.advance(timedelta(minutes=5))
     company.update("VENDOR", rec, {"NAME": "Renamed"})
     company.delete("VENDOR", rec)
-    audit = [a for a in company.rows("AUDITHISTORY") if a["OBJECTKEY"] == str(rec)
-             and a["OBJECTTYPE"] == "vendor"]
+    audit = [
+        a
+        for a in company.rows("AUDITHISTORY")
+        if a["OBJECTKEY"] == str(rec) and a["OBJECTTYPE"] == "vendor"
+    ]
     assert [a["ACCESSMODE"] for a in audit] == ["C", "M", "D"]
     assert audit[0]["ACCESSTIME"] == "01/15/2027 20:00:05"  # UTC
     assert audit[1]["ACCESSTIME"] == "01/15/2027 20:05:05"
@@ -92,21 +97,45 @@ def test_custom_field_and_null_cursor_show_through_the_gateway(emulator):
     company.add_custom_field("APBILL", "PRIORITY_SCORE", "DECIMAL", default="1.5")
     company.set_null_cursor("APBILL", 1001)
     sid = session(emulator)
-    got = rows(data_call(emulator, sid, query("APBILL", ["RECORDNO", "PRIORITY_SCORE", "WHENMODIFIED"],
-                                              "<equalto><field>RECORDNO</field><value>1001</value></equalto>")))
+    got = rows(
+        data_call(
+            emulator,
+            sid,
+            query(
+                "APBILL",
+                ["RECORDNO", "PRIORITY_SCORE", "WHENMODIFIED"],
+                "<equalto><field>RECORDNO</field><value>1001</value></equalto>",
+            ),
+        )
+    )
     assert got == [{"RECORDNO": "1001", "PRIORITY_SCORE": "1.5", "WHENMODIFIED": ""}]
 
 
 def test_admin_http_api(emulator):
     base = emulator.base_url
-    rec = requests.post(f"{base}/admin/insert", json={"object": "CLASS", "values": {"CLASSID": "CX", "NAME": "X"}},
-                        timeout=5).json()["recordno"]
-    assert requests.post(f"{base}/admin/update", json={"object": "CLASS", "recordno": rec,
-                                                       "values": {"NAME": "Y"}}, timeout=5).status_code == 200
-    assert requests.post(f"{base}/admin/delete", json={"object": "CLASS", "recordno": rec}, timeout=5).ok
-    bad = requests.post(f"{base}/admin/delete", json={"object": "CLASS", "recordno": rec}, timeout=5)
+    rec = requests.post(
+        f"{base}/admin/insert",
+        json={"object": "CLASS", "values": {"CLASSID": "CX", "NAME": "X"}},
+        timeout=5,
+    ).json()["recordno"]
+    assert (
+        requests.post(
+            f"{base}/admin/update",
+            json={"object": "CLASS", "recordno": rec, "values": {"NAME": "Y"}},
+            timeout=5,
+        ).status_code
+        == 200
+    )
+    assert requests.post(
+        f"{base}/admin/delete", json={"object": "CLASS", "recordno": rec}, timeout=5
+    ).ok
+    bad = requests.post(
+        f"{base}/admin/delete", json={"object": "CLASS", "recordno": rec}, timeout=5
+    )
     assert bad.status_code == 400 and "does not exist" in bad.json()["error"]
-    faults = requests.post(f"{base}/admin/faults", json={"add": "http_502@call=1"}, timeout=5).json()
+    faults = requests.post(
+        f"{base}/admin/faults", json={"add": "http_502@call=1"}, timeout=5
+    ).json()
     assert faults["faults"][0]["kind"] == "http_502"
     clock = requests.post(f"{base}/admin/clock", json={"advance_seconds": 3600}, timeout=5).json()
     assert datetime.fromisoformat(clock["now"]) > datetime.now(timezone.utc) + timedelta(minutes=59)
@@ -130,7 +159,16 @@ def test_mutation_while_paging_is_safe(emulator):
     t.start()
     try:
         for offset in range(0, 1000, 200):
-            data_call(emulator, sid, query("APBILLITEM", ["RECORDNO"], "", f"<pagesize>200</pagesize><offset>{offset}</offset>"))
+            data_call(
+                emulator,
+                sid,
+                query(
+                    "APBILLITEM",
+                    ["RECORDNO"],
+                    "",
+                    f"<pagesize>200</pagesize><offset>{offset}</offset>",
+                ),
+            )
     finally:
         stop.set()
         t.join()
@@ -141,7 +179,9 @@ def test_timezone_setting_changes_whenmodified_rendering():
     emu_utc = Company(seed=3, timezone_name="UTC")
     la = emu_la.rows("VENDOR")[0]["WHENMODIFIED"]
     utc = emu_utc.rows("VENDOR")[0]["WHENMODIFIED"]
-    as_utc = datetime.strptime(la, "%m/%d/%Y %H:%M:%S").replace(tzinfo=ZoneInfo("America/Los_Angeles"))
+    as_utc = datetime.strptime(la, "%m/%d/%Y %H:%M:%S").replace(
+        tzinfo=ZoneInfo("America/Los_Angeles")
+    )
     assert as_utc.astimezone(timezone.utc).strftime("%m/%d/%Y %H:%M:%S") == utc
 
 

@@ -15,11 +15,15 @@ def _xml(resp):
 
 
 def test_bad_sender_password_is_a_control_failure_without_operation(emulator_module):
-    resp = post(emulator_module.url, envelope(emulator_module, fn("<getAPISession/>"), sender_password="x"))
+    xml = envelope(emulator_module, fn("<getAPISession/>"), sender_password="x")  # noqa: S106
+    resp = post(emulator_module.url, xml)
     root = _xml(resp)
     assert resp.status_code == 200 and root.findtext("control/status") == "failure"
     assert root.findtext("errormessage/error/errorno") == "XL03000006"
-    assert root.findtext("errormessage/error/description2") == "Incorrect Intacct XML Partner ID or password."
+    assert (
+        root.findtext("errormessage/error/description2")
+        == "Incorrect Intacct XML Partner ID or password."
+    )
     assert root.find("operation") is None and root.findtext("control/senderid") == "emu_sender"
 
 
@@ -32,12 +36,28 @@ def test_malformed_request_xml_is_xl03000003(emulator_module):
 
 
 def test_policyid_acknowledged_or_refused(emulator_module):
-    ok = _xml(post(emulator_module.url, envelope(emulator_module, fn("<getAPISession/>"),
-                                                 control_extra="<policyid>emu_policy</policyid>")))
+    ok = _xml(
+        post(
+            emulator_module.url,
+            envelope(
+                emulator_module,
+                fn("<getAPISession/>"),
+                control_extra="<policyid>emu_policy</policyid>",
+            ),
+        )
+    )
     assert ok.findtext("acknowledgement/status") == "success"
-    bad = _xml(post(emulator_module.url, envelope(emulator_module, fn("<getAPISession/>"),
-                                                  control_extra="<policyid>test</policyid>")))
-    assert bad.findtext("errormessage/error/description2") == "test is not a valid transport policy."
+    bad = _xml(
+        post(
+            emulator_module.url,
+            envelope(
+                emulator_module, fn("<getAPISession/>"), control_extra="<policyid>test</policyid>"
+            ),
+        )
+    )
+    assert (
+        bad.findtext("errormessage/error/description2") == "test is not a valid transport policy."
+    )
 
 
 def test_bad_login_is_http_401_gateway_shape(emulator):
@@ -65,8 +85,10 @@ def test_unauthorized_sender_is_an_authentication_failure(emulator):
     assert root.findtext("operation/authentication/status") == "failure"
     err = root.find("operation/errormessage/error")
     assert err.findtext("description") == "Invalid Web Services Authorization"
-    assert err.findtext("description2") == ("The sender ID 'emu_sender' is not authorized to make Web "
-                                            "Services requests to company ID 'EMUCO'.")
+    assert err.findtext("description2") == (
+        "The sender ID 'emu_sender' is not authorized to make Web "
+        "Services requests to company ID 'EMUCO'."
+    )
     assert err.findtext("correction").startswith("Contact the company administrator")
     assert root.find("operation/result") is None
 
@@ -86,8 +108,12 @@ def test_expired_session_is_auth_failure_with_empty_ids(emulator):
 
 def test_write_functions_are_refused_and_recorded(emulator):
     sid = session(emulator)
-    root = data_call(emulator, sid, fn("<create><VENDOR><VENDORID>X</VENDORID></VENDOR></create>")
-                     + fn("<delete><object>APBILL</object><keys>1001</keys></delete>", "f2"))
+    root = data_call(
+        emulator,
+        sid,
+        fn("<create><VENDOR><VENDORID>X</VENDORID></VENDOR></create>")
+        + fn("<delete><object>APBILL</object><keys>1001</keys></delete>", "f2"),
+    )
     for i in (0, 1):
         assert result(root, i).findtext("status") == "failure"
         assert "permission" in result(root, i).findtext("errormessage/error/description2")
@@ -98,11 +124,15 @@ def test_write_functions_are_refused_and_recorded(emulator):
 def test_forbidden_object_gives_permission_error(emulator):
     emulator.company.settings.forbidden.add("AUDITHISTORY")
     sid = session(emulator)
-    root = data_call(emulator, sid, fn("<readByQuery><object>AUDITHISTORY</object><fields>*</fields>"
-                                       "<query/></readByQuery>"))
+    root = data_call(
+        emulator,
+        sid,
+        fn("<readByQuery><object>AUDITHISTORY</object><fields>*</fields><query/></readByQuery>"),
+    )
     text = result(root).findtext("errormessage/error/description2")
-    assert text.startswith("You do not have permission for API operation READ_BY_QUERY on objects "
-                           "of type audithistory")
+    assert text.startswith(
+        "You do not have permission for API operation READ_BY_QUERY on objects of type audithistory"
+    )
     assert "[Support ID: " in text
 
 
@@ -120,16 +150,27 @@ def test_uniqueid_true_refuses_a_repeated_function_controlid(emulator):
 
 def test_results_fail_independently_without_transaction(emulator_module):
     sid = session(emulator_module)
-    root = data_call(emulator_module, sid, query("VENDOR2", ["RECORDNO"], "") + query("VENDOR", ["RECORDNO"]).replace("f1", "f2"))
+    root = data_call(
+        emulator_module,
+        sid,
+        query("VENDOR2", ["RECORDNO"], "") + query("VENDOR", ["RECORDNO"]).replace("f1", "f2"),
+    )
     assert [result(root, i).findtext("status") for i in (0, 1)] == ["failure", "success"]
 
 
 def test_transaction_failure_aborts_the_other_results(emulator_module):
     sid = session(emulator_module)
-    body = (query("VENDOR", ["RECORDNO"]) + query("NOPE", ["RECORDNO"]).replace("f1", "f2")
-            + query("VENDOR", ["RECORDNO"]).replace("f1", "f3"))
+    body = (
+        query("VENDOR", ["RECORDNO"])
+        + query("NOPE", ["RECORDNO"]).replace("f1", "f2")
+        + query("VENDOR", ["RECORDNO"]).replace("f1", "f3")
+    )
     root = data_call(emulator_module, sid, body, transaction="true")
-    assert [result(root, i).findtext("status") for i in range(3)] == ["aborted", "failure", "aborted"]
+    assert [result(root, i).findtext("status") for i in range(3)] == [
+        "aborted",
+        "failure",
+        "aborted",
+    ]
     assert result(root, 0).findtext("errormessage/error/errorno") == "XL03000009"
     assert [e.findtext("errorno") for e in result(root, 1).find("errormessage")][-1] == "XL03000009"
     assert result(root, 0).find("data") is None
@@ -145,8 +186,10 @@ def test_concurrency_above_the_limit_gets_429(emulator):
     sid = session(emulator)
     xml = envelope(emulator, query("VENDOR", ["RECORDNO"]), session=sid)
     statuses: list[int] = []
-    threads = [threading.Thread(target=lambda: statuses.append(post(emulator.data_url, xml).status_code))
-               for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: statuses.append(post(emulator.data_url, xml).status_code))
+        for _ in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -161,4 +204,6 @@ def test_concurrency_above_the_limit_gets_429(emulator):
 
 def test_gateway_error_on_unknown_path(emulator_module):
     resp = post(emulator_module.url.replace("xmlgw", "nope"), "<request/>")
-    assert resp.status_code == 400 and _xml(resp).findtext("errormessage/error/errorno") == "GW-0011"
+    assert (
+        resp.status_code == 400 and _xml(resp).findtext("errormessage/error/errorno") == "GW-0011"
+    )

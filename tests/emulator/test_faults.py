@@ -14,13 +14,21 @@ from .gw import data_call, envelope, fn, post, query, result, session
 
 
 def _send(emu, sid, body=None):
-    return post(emu.data_url, envelope(emu, body or query("VENDOR", ["RECORDNO", "NAME"]), session=sid))
+    return post(
+        emu.data_url, envelope(emu, body or query("VENDOR", ["RECORDNO", "NAME"]), session=sid)
+    )
 
 
 def test_spec_grammar():
     f = Fault.parse("result_error@function=query,page=3,errorno=DL02000001,object=apbill,times=2")
     assert (f.kind, f.function, f.page, f.errorno, f.object, f.times) == (
-        "result_error", "query", 3, "DL02000001", "APBILL", 2)
+        "result_error",
+        "query",
+        3,
+        "DL02000001",
+        "APBILL",
+        2,
+    )
     assert Fault.parse("slow@page=2,seconds=3").seconds == 3.0
     with pytest.raises(ValueError, match="unknown fault kind"):
         Fault.parse("boom@call=1")
@@ -28,8 +36,14 @@ def test_spec_grammar():
         Fault.parse("http_502@when=1")
 
 
-@pytest.mark.parametrize("kind,status,errorno", [
-    ("http_400", 400, "GW-0011"), ("http_401", 401, "XMLGW_JPP0002"), ("http_429", 429, "GW-0010")])
+@pytest.mark.parametrize(
+    "kind,status,errorno",
+    [
+        ("http_400", 400, "GW-0011"),
+        ("http_401", 401, "XMLGW_JPP0002"),
+        ("http_429", 429, "GW-0010"),
+    ],
+)
 def test_gateway_shaped_http_faults(emulator, kind, status, errorno):
     sid = session(emulator)
     emulator.faults.add(f"{kind}@call=1,retry_after=7")
@@ -41,8 +55,10 @@ def test_gateway_shaped_http_faults(emulator, kind, status, errorno):
     assert emulator.faults.injected[0]["kind"] == kind
 
 
-@pytest.mark.parametrize("kind,status", [("http_500", 500), ("http_502", 502), ("http_503", 503),
-                                         ("http_504", 504), ("http_524", 524)])
+@pytest.mark.parametrize(
+    "kind,status",
+    [("http_500", 500), ("http_502", 502), ("http_503", 503), ("http_504", 504), ("http_524", 524)],
+)
 def test_server_error_faults_have_no_xml(emulator, kind, status):
     sid = session(emulator)
     emulator.faults.add(f"{kind}@call=2")
@@ -70,8 +86,11 @@ def test_read_timeout_and_slow_sleep_before_answering(emulator):
     sid = session(emulator)
     emulator.faults.add("read_timeout@seconds=1.5")
     with pytest.raises(requests.ReadTimeout):
-        requests.post(emulator.data_url, data=envelope(emulator, query("VENDOR", ["RECORDNO"]), session=sid),
-                      timeout=0.5)
+        requests.post(
+            emulator.data_url,
+            data=envelope(emulator, query("VENDOR", ["RECORDNO"]), session=sid),
+            timeout=0.5,
+        )
     emulator.faults.add("slow@seconds=0.6")
     started = time.perf_counter()
     assert _send(emulator, sid).status_code == 200
@@ -87,7 +106,9 @@ def test_session_expire(emulator):
 
 def test_resultid_expire(emulator):
     sid = session(emulator)
-    rbq = fn("<readByQuery><object>APBILL</object><fields>RECORDNO</fields><query/><pagesize>10</pagesize></readByQuery>")
+    rbq = fn(
+        "<readByQuery><object>APBILL</object><fields>RECORDNO</fields><query/><pagesize>10</pagesize></readByQuery>"
+    )
     rid = result(data_call(emulator, sid, rbq)).find("data").get("resultId")
     emulator.faults.add("resultid_expire")
     res = result(data_call(emulator, sid, fn(f"<readMore><resultId>{rid}</resultId></readMore>")))
@@ -139,8 +160,11 @@ def test_result_error_on_the_nth_page_of_an_object(emulator):
     statuses = []
     for offset in range(0, 500, 100):
         body = query("APBILL", ["RECORDNO"], "", f"<offset>{offset}</offset>")
-        statuses.append(result(data_call(emulator, sid, body + query("VENDOR", ["RECORDNO"]).replace(
-            "f1", "f2"))).findtext("status"))
+        statuses.append(
+            result(
+                data_call(emulator, sid, body + query("VENDOR", ["RECORDNO"]).replace("f1", "f2"))
+            ).findtext("status")
+        )
     assert statuses == ["success", "success", "failure", "failure", "success"]
     assert [i["request"] for i in emulator.faults.injected] == [4, 5]  # request 1 was the login
 

@@ -12,8 +12,10 @@ from .gw import data_call, fn, result, rows, session
 
 def rbq(obj: str, q: str, fields: str = "RECORDNO", size: int = 1000) -> str:
     q = q.replace("&", "&amp;").replace("<", "&lt;")
-    return fn(f"<readByQuery><object>{obj}</object><fields>{fields}</fields><query>{q}</query>"
-              f"<pagesize>{size}</pagesize><returnFormat>xml</returnFormat></readByQuery>")
+    return fn(
+        f"<readByQuery><object>{obj}</object><fields>{fields}</fields><query>{q}</query>"
+        f"<pagesize>{size}</pagesize><returnFormat>xml</returnFormat></readByQuery>"
+    )
 
 
 def keys(emu, sid, obj: str, q: str) -> set[str]:
@@ -24,29 +26,42 @@ def keys(emu, sid, obj: str, q: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def ctx(emulator_module):
-    return (emulator_module, session(emulator_module),
-            emulator_module.company.rows("APBILL", include_private=False))
+    return (
+        emulator_module,
+        session(emulator_module),
+        emulator_module.company.rows("APBILL", include_private=False),
+    )
 
 
-@pytest.mark.parametrize("q,pred", [
-    ("TOTALENTERED >= 5000", lambda b: Decimal(b["TOTALENTERED"]) >= 5000),
-    ("TOTALENTERED < 1000.5", lambda b: Decimal(b["TOTALENTERED"]) < Decimal("1000.5")),
-    ("CURRENCY != 'USD'", lambda b: b["CURRENCY"] != "USD"),
-    ("CURRENCY <> 'USD' AND TOTALENTERED > 100", lambda b: b["CURRENCY"] != "USD" and Decimal(b["TOTALENTERED"]) > 100),
-    ("CURRENCY = 'EUR' OR CURRENCY = 'GBP'", lambda b: b["CURRENCY"] in ("EUR", "GBP")),
-    ("CURRENCY in ('EUR', 'CAD')", lambda b: b["CURRENCY"] in ("EUR", "CAD")),
-    ("CURRENCY not in ('USD')", lambda b: b["CURRENCY"] != "USD"),
-    ("VENDORNAME like 'Acme%'", lambda b: b["VENDORNAME"].startswith("Acme")),
-    ("VENDORNAME not like '%Inc'", lambda b: not b["VENDORNAME"].endswith("Inc")),
-    ("DOCNUMBER IS NULL", lambda b: b["DOCNUMBER"] == ""),
-    ("DOCNUMBER is not null", lambda b: b["DOCNUMBER"] != ""),
-    ("NOT (CURRENCY = 'USD') AND (STATE = 'Paid' OR STATE = 'Draft')",
-     lambda b: b["CURRENCY"] != "USD" and b["STATE"] in ("Paid", "Draft")),
-    ("STATE = 'A'", lambda b: b["STATE"] == "Posted"),
-    ("SYSTEMGENERATED = 'F'", lambda b: b["SYSTEMGENERATED"] == "F"),
-    ("WHENCREATED > '06/01/2026'",
-     lambda b: datetime.strptime(b["WHENCREATED"], "%m/%d/%Y") > datetime(2026, 6, 1)),
-])
+@pytest.mark.parametrize(
+    "q,pred",
+    [
+        ("TOTALENTERED >= 5000", lambda b: Decimal(b["TOTALENTERED"]) >= 5000),
+        ("TOTALENTERED < 1000.5", lambda b: Decimal(b["TOTALENTERED"]) < Decimal("1000.5")),
+        ("CURRENCY != 'USD'", lambda b: b["CURRENCY"] != "USD"),
+        (
+            "CURRENCY <> 'USD' AND TOTALENTERED > 100",
+            lambda b: b["CURRENCY"] != "USD" and Decimal(b["TOTALENTERED"]) > 100,
+        ),
+        ("CURRENCY = 'EUR' OR CURRENCY = 'GBP'", lambda b: b["CURRENCY"] in ("EUR", "GBP")),
+        ("CURRENCY in ('EUR', 'CAD')", lambda b: b["CURRENCY"] in ("EUR", "CAD")),
+        ("CURRENCY not in ('USD')", lambda b: b["CURRENCY"] != "USD"),
+        ("VENDORNAME like 'Acme%'", lambda b: b["VENDORNAME"].startswith("Acme")),
+        ("VENDORNAME not like '%Inc'", lambda b: not b["VENDORNAME"].endswith("Inc")),
+        ("DOCNUMBER IS NULL", lambda b: b["DOCNUMBER"] == ""),
+        ("DOCNUMBER is not null", lambda b: b["DOCNUMBER"] != ""),
+        (
+            "NOT (CURRENCY = 'USD') AND (STATE = 'Paid' OR STATE = 'Draft')",
+            lambda b: b["CURRENCY"] != "USD" and b["STATE"] in ("Paid", "Draft"),
+        ),
+        ("STATE = 'A'", lambda b: b["STATE"] == "Posted"),
+        ("SYSTEMGENERATED = 'F'", lambda b: b["SYSTEMGENERATED"] == "F"),
+        (
+            "WHENCREATED > '06/01/2026'",
+            lambda b: datetime.strptime(b["WHENCREATED"], "%m/%d/%Y") > datetime(2026, 6, 1),
+        ),
+    ],
+)
 def test_query_language(ctx, q, pred):
     emu, sid, bills = ctx
     assert keys(emu, sid, "APBILL", q) == {b["RECORDNO"] for b in bills if pred(b)}
@@ -62,11 +77,22 @@ def test_quoted_strings_with_backslash_escapes(emulator):
 def test_status_filters_with_t_and_f(ctx):
     emu, sid, _ = ctx
     vendors = emu.company.rows("VENDOR", include_private=False)
-    assert keys(emu, sid, "VENDOR", "STATUS = 'T'") == {v["RECORDNO"] for v in vendors if v["STATUS"] == "active"}
+    assert keys(emu, sid, "VENDOR", "STATUS = 'T'") == {
+        v["RECORDNO"] for v in vendors if v["STATUS"] == "active"
+    }
 
 
-@pytest.mark.parametrize("q", ["TOTALENTERED >", "CURRENCY = 'USD", "(CURRENCY = 'USD'", "AND", "CURRENCY == 'x'",
-                               "CURRENCY = 'USD'; DROP TABLE APBILL"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "TOTALENTERED >",
+        "CURRENCY = 'USD",
+        "(CURRENCY = 'USD'",
+        "AND",
+        "CURRENCY == 'x'",
+        "CURRENCY = 'USD'; DROP TABLE APBILL",
+    ],
+)
 def test_malformed_query_gives_dl02000001(ctx, q):
     emu, sid, _ = ctx
     err = result(data_call(emu, sid, rbq("APBILL", q))).find("errormessage/error")
@@ -77,7 +103,9 @@ def test_malformed_query_gives_dl02000001(ctx, q):
 
 def test_readmore_chain_keeps_resultid_and_totalcount(ctx):
     emu, sid, bills = ctx
-    first = result(data_call(emu, sid, rbq("APBILL", "", "RECORDNO,TOTALDUE", size=70))).find("data")
+    first = result(data_call(emu, sid, rbq("APBILL", "", "RECORDNO,TOTALDUE", size=70))).find(
+        "data"
+    )
     rid, total = first.get("resultId"), first.get("totalcount")
     assert total == str(len(bills)) and rid
     seen = [r.findtext("RECORDNO") for r in first]
@@ -86,7 +114,11 @@ def test_readmore_chain_keeps_resultid_and_totalcount(ctx):
         res = result(data_call(emu, sid, fn(f"<readMore><resultId>{rid}</resultId></readMore>")))
         assert res.findtext("function") == "readMore"
         data = res.find("data")
-        assert (data.get("resultId"), data.get("totalcount"), data.get("listtype")) == (rid, total, "apbill")
+        assert (data.get("resultId"), data.get("totalcount"), data.get("listtype")) == (
+            rid,
+            total,
+            "apbill",
+        )
         assert int(data.get("numremaining")) == remaining - int(data.get("count"))
         remaining = int(data.get("numremaining"))
         seen += [r.findtext("RECORDNO") for r in data]
@@ -102,16 +134,22 @@ def test_resultid_is_empty_when_everything_fits(ctx):
 def test_legacy_readmore_by_object(ctx):
     emu, sid, _ = ctx
     data_call(emu, sid, rbq("VENDOR", "", size=10))
-    data = result(data_call(emu, sid, fn("<readMore><object>VENDOR</object></readMore>"))).find("data")
+    data = result(data_call(emu, sid, fn("<readMore><object>VENDOR</object></readMore>"))).find(
+        "data"
+    )
     assert data.get("listtype") == "vendor" and data.get("count") == "10"
 
 
 def test_readmore_fails_on_unknown_and_expired_resultid(emulator):
     sid = session(emulator)
-    err = result(data_call(emulator, sid, fn("<readMore><resultId>bad</resultId></readMore>"))).find(
-        "errormessage/error")
+    err = result(
+        data_call(emulator, sid, fn("<readMore><resultId>bad</resultId></readMore>"))
+    ).find("errormessage/error")
     assert err.findtext("errorno") == "readMore failed"
-    assert err.findtext("description2") == "Attempt to readMore with an invalid or expired resultId: bad"
+    assert (
+        err.findtext("description2")
+        == "Attempt to readMore with an invalid or expired resultId: bad"
+    )
     rid = result(data_call(emulator, sid, rbq("APBILL", "", size=10))).find("data").get("resultId")
     emulator.clock.advance(timedelta(minutes=31))
     sid = session(emulator)
@@ -135,5 +173,11 @@ def test_unknown_field_in_fields_list(ctx):
 def test_read_takes_at_most_100_keys(ctx):
     emu, sid, _ = ctx
     many = ",".join(str(1001 + i) for i in range(101))
-    res = result(data_call(emu, sid, fn(f"<read><object>APBILL</object><keys>{many}</keys><fields>*</fields></read>")))
+    res = result(
+        data_call(
+            emu,
+            sid,
+            fn(f"<read><object>APBILL</object><keys>{many}</keys><fields>*</fields></read>"),
+        )
+    )
     assert res.findtext("status") == "failure"

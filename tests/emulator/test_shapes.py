@@ -6,19 +6,32 @@ import re
 
 from .gw import call, data_call, envelope, fn, post, query, result, rows, session
 
-AUTH_CHILDREN = ["status", "userid", "companyid", "locationid", "sessiontimestamp",
-                 "sessiontimeout"]
+AUTH_CHILDREN = [
+    "status",
+    "userid",
+    "companyid",
+    "locationid",
+    "sessiontimestamp",
+    "sessiontimeout",
+]
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
 
 
 def test_getapisession_returns_session_for_data_endpoint(emulator_module):
     root = call(emulator_module, fn("<getAPISession/>"))
-    assert [c.tag for c in root.find("control")] == ["status", "senderid", "controlid",
-                                                      "uniqueid", "dtdversion"]
+    assert [c.tag for c in root.find("control")] == [
+        "status",
+        "senderid",
+        "controlid",
+        "uniqueid",
+        "dtdversion",
+    ]
     assert root.findtext("control/controlid") == "ctl-1"
     auth = root.find("operation/authentication")
     assert [c.tag for c in auth] == AUTH_CHILDREN
-    assert ISO.match(auth.findtext("sessiontimestamp")) and ISO.match(auth.findtext("sessiontimeout"))
+    assert ISO.match(auth.findtext("sessiontimestamp")) and ISO.match(
+        auth.findtext("sessiontimeout")
+    )
     res = result(root)
     assert res.findtext("function") == "getAPISession"
     api = res.find("data/api")
@@ -48,9 +61,14 @@ def test_session_timeout_slides_with_each_call(emulator):
 
 def test_readbyquery_uses_lowercase_listtype_and_resultid(emulator_module):
     sid = session(emulator_module)
-    root = data_call(emulator_module, sid, fn(
-        "<readByQuery><object>VENDOR</object><fields>RECORDNO,NAME</fields><query></query>"
-        "<pagesize>5</pagesize><returnFormat>xml</returnFormat></readByQuery>"))
+    root = data_call(
+        emulator_module,
+        sid,
+        fn(
+            "<readByQuery><object>VENDOR</object><fields>RECORDNO,NAME</fields><query></query>"
+            "<pagesize>5</pagesize><returnFormat>xml</returnFormat></readByQuery>"
+        ),
+    )
     data = result(root).find("data")
     assert list(data.attrib) == ["listtype", "count", "totalcount", "numremaining", "resultId"]
     assert data.get("listtype") == "vendor" and data[0].tag == "vendor"
@@ -62,8 +80,15 @@ def test_readbyquery_uses_lowercase_listtype_and_resultid(emulator_module):
 
 def test_query_uses_uppercase_listtype_without_resultid(emulator_module):
     sid = session(emulator_module)
-    root = data_call(emulator_module, sid, query("VENDOR", ["RECORDNO", "PAYTOCONTACT.CONTACTNAME"],
-                                                 extra="<pagesize>3</pagesize><offset>2</offset>"))
+    root = data_call(
+        emulator_module,
+        sid,
+        query(
+            "VENDOR",
+            ["RECORDNO", "PAYTOCONTACT.CONTACTNAME"],
+            extra="<pagesize>3</pagesize><offset>2</offset>",
+        ),
+    )
     data = result(root).find("data")
     assert list(data.attrib) == ["listtype", "totalcount", "offset", "count", "numremaining"]
     assert data.get("listtype") == "VENDOR" and data[0].tag == "VENDOR"
@@ -75,8 +100,11 @@ def test_query_uses_uppercase_listtype_without_resultid(emulator_module):
 
 def test_read_uses_uppercase_and_only_count(emulator_module):
     sid = session(emulator_module)
-    root = data_call(emulator_module, sid, fn(
-        "<read><object>VENDOR</object><keys>100,101</keys><fields>*</fields></read>"))
+    root = data_call(
+        emulator_module,
+        sid,
+        fn("<read><object>VENDOR</object><keys>100,101</keys><fields>*</fields></read>"),
+    )
     data = result(root).find("data")
     assert data.attrib == {"listtype": "VENDOR", "count": "2"}
     assert [r.findtext("RECORDNO") for r in data] == ["100", "101"]
@@ -84,12 +112,27 @@ def test_read_uses_uppercase_and_only_count(emulator_module):
 
 def test_empty_result_is_self_closing_and_empty_values_are_elements(emulator_module):
     sid = session(emulator_module)
-    xml = post(emulator_module.data_url, envelope(emulator_module, fn(
-        "<readByQuery><object>DEPARTMENT</object><fields>*</fields>"
-        "<query>DEPARTMENTID = 'nope'</query></readByQuery>"), session=sid)).text
-    assert '<data listtype="department" count="0" totalcount="0" numremaining="0" resultId=""/>' in xml
-    bill = rows(data_call(emulator_module, sid, fn(
-        "<read><object>APBILL</object><keys>1001</keys><fields>*</fields></read>")))[0]
+    xml = post(
+        emulator_module.data_url,
+        envelope(
+            emulator_module,
+            fn(
+                "<readByQuery><object>DEPARTMENT</object><fields>*</fields>"
+                "<query>DEPARTMENTID = 'nope'</query></readByQuery>"
+            ),
+            session=sid,
+        ),
+    ).text
+    assert (
+        '<data listtype="department" count="0" totalcount="0" numremaining="0" resultId=""/>' in xml
+    )
+    bill = rows(
+        data_call(
+            emulator_module,
+            sid,
+            fn("<read><object>APBILL</object><keys>1001</keys><fields>*</fields></read>"),
+        )
+    )[0]
     assert bill["WHENDISCOUNT"] == "" and bill["SYSTEMGENERATED"] in ("T", "F")
     assert bill["ONHOLD"] in ("true", "false")
     assert re.match(r"^\d\d/\d\d/\d{4}$", bill["WHENCREATED"])
@@ -98,9 +141,15 @@ def test_empty_result_is_self_closing_and_empty_values_are_elements(emulator_mod
 
 def test_compact_output_is_one_line_with_self_closing_empties(emulator_module):
     sid = session(emulator_module)
-    text = post(emulator_module.data_url, envelope(
-        emulator_module, query("APBILL", ["RECORDNO", "WHENDISCOUNT"], extra="<pagesize>1</pagesize>"),
-        session=sid, whitespace="false")).text
+    text = post(
+        emulator_module.data_url,
+        envelope(
+            emulator_module,
+            query("APBILL", ["RECORDNO", "WHENDISCOUNT"], extra="<pagesize>1</pagesize>"),
+            session=sid,
+            whitespace="false",
+        ),
+    ).text
     assert "\n" not in text.strip() and "<locationid/>" in text and "<WHENDISCOUNT/>" in text
 
 
@@ -115,8 +164,15 @@ def test_lookup_lists_types_customs_and_relationships(emulator_module):
     typ = result(root).find("data/Type")
     assert typ.get("Name") == "APBILL" and typ.get("DocumentType") == ""
     fields = {f.findtext("ID"): f for f in typ.find("Fields")}
-    assert [c.tag for c in fields["RECORDNO"]] == ["ID", "LABEL", "DESCRIPTION", "REQUIRED",
-                                                    "READONLY", "DATATYPE", "ISCUSTOM"]
+    assert [c.tag for c in fields["RECORDNO"]] == [
+        "ID",
+        "LABEL",
+        "DESCRIPTION",
+        "REQUIRED",
+        "READONLY",
+        "DATATYPE",
+        "ISCUSTOM",
+    ]
     assert fields["STATE"].find("VALIDVALUES/VALIDVALUE") is not None
     assert fields["APPROVAL_CODE"].findtext("ISCUSTOM") == "true"
     types = {f.findtext("DATATYPE") for f in fields.values()}
@@ -127,22 +183,39 @@ def test_lookup_lists_types_customs_and_relationships(emulator_module):
 
 def test_inspect_variants(emulator_module):
     sid = session(emulator_module)
-    root = data_call(emulator_module, sid, fn("<inspect><object>*</object></inspect>")
-                     + fn('<inspect detail="1"><object>EMPLOYEE</object></inspect>', "f2")
-                     + fn("<inspect><object>EMPLOYEE</object></inspect>", "f3"))
+    root = data_call(
+        emulator_module,
+        sid,
+        fn("<inspect><object>*</object></inspect>")
+        + fn('<inspect detail="1"><object>EMPLOYEE</object></inspect>', "f2")
+        + fn("<inspect><object>EMPLOYEE</object></inspect>", "f3"),
+    )
     listing = result(root, 0).find("data")
     assert listing.get("listtype") == "All" and listing.find("type[@typename='APBILL']") is not None
     detail = result(root, 1).find("data/Type/Fields/Field")
-    assert detail.findtext("Name") == "RECORDNO" and detail.findtext("externalDataName") == "integer"
+    assert (
+        detail.findtext("Name") == "RECORDNO" and detail.findtext("externalDataName") == "integer"
+    )
     assert result(root, 2).findtext("data/Type/Fields/Field") == "RECORDNO"
 
 
 def test_getdimensions_lists_standard_and_user_defined(emulator_module):
     sid = session(emulator_module)
     root = data_call(emulator_module, sid, fn("<getDimensions/>"))
-    dims = {d.findtext("objectName"): d.findtext("userDefinedDimension")
-            for d in result(root).find("data/dimensions")}
-    assert dims["DEPARTMENT"] == "false" and dims["FUND"] == "true" and dims["GRANT_PROGRAM"] == "true"
-    udd = rows(data_call(emulator_module, sid, fn(
-        "<readByQuery><object>FUND</object><fields>id,name,updatedAt</fields><query/></readByQuery>")))
+    dims = {
+        d.findtext("objectName"): d.findtext("userDefinedDimension")
+        for d in result(root).find("data/dimensions")
+    }
+    assert (
+        dims["DEPARTMENT"] == "false" and dims["FUND"] == "true" and dims["GRANT_PROGRAM"] == "true"
+    )
+    udd = rows(
+        data_call(
+            emulator_module,
+            sid,
+            fn(
+                "<readByQuery><object>FUND</object><fields>id,name,updatedAt</fields><query/></readByQuery>"
+            ),
+        )
+    )
     assert len(udd) == 10 and all(r["id"] for r in udd)

@@ -73,6 +73,8 @@ class Fault:
     def parse(cls, spec: str) -> Fault:
         """'http_502@call=5' -> Fault(kind='http_502', call=5)."""
         kind, _, rest = spec.strip().partition("@")
+        if kind.strip() not in KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(sorted(KINDS))}")
         known = {f.name for f in fields(cls) if not f.name.startswith("_")}
         values: dict[str, object] = {}
         for part in filter(None, rest.split(",")):

@@ -55,6 +55,7 @@ class TxnGenerator:
         self.expense = [a for a in master.of("GLACCOUNT") if a["ACCOUNTTYPE"] == "incomestatement"]
         self.open_payment: dict[str, dict] = {}
         self.payments: list[dict] = []
+        self._fragments()
 
     def next_key(self, obj: str) -> int:
         self.keys[obj] += 1
@@ -140,6 +141,57 @@ class TxnGenerator:
         for line in lines:
             self.sink("APBILLITEM", line)
 
+    def _fragments(self) -> None:
+        """Per-dimension column groups, built once: a million lines merge dicts, not fields."""
+        m = self.m
+
+        def frag(obj: str, cols: dict[str, str]) -> list[dict]:
+            return [{k: row.get(v) for k, v in cols.items()} for row in m.of(obj)]
+
+        self.frags = {
+            "acct": [
+                {
+                    "ACCOUNTKEY": a["RECORDNO"],
+                    "ACCOUNTNO": a["ACCOUNTNO"],
+                    "ACCOUNTTITLE": a["TITLE"],
+                    "_title": a["TITLE"],
+                }
+                for a in self.expense
+            ],
+            "dept": frag(
+                "DEPARTMENT",
+                {
+                    "DEPARTMENTKEY": "RECORDNO",
+                    "DEPARTMENTID": "DEPARTMENTID",
+                    "DEPARTMENTNAME": "TITLE",
+                },
+            ),
+            "loc": frag(
+                "LOCATION",
+                {"LOCATIONKEY": "RECORDNO", "LOCATIONID": "LOCATIONID", "LOCATIONNAME": "NAME"},
+            ),
+            "class": frag(
+                "CLASS", {"CLASSDIMKEY": "RECORDNO", "CLASSID": "CLASSID", "CLASSNAME": "NAME"}
+            ),
+            "project": frag(
+                "PROJECT",
+                {"PROJECTDIMKEY": "RECORDNO", "PROJECTID": "PROJECTID", "PROJECTNAME": "NAME"},
+            ),
+        }
+        self.line_const = {
+            "OFFSETGLACCOUNTNO": "2000",
+            "TOTALPAID": "0",
+            "TOTALSELECTED": "0",
+            "BILLED": 0,
+            "STATE": "Posted",
+            "RECORDTYPE": "pi",
+            "BASECURR": "USD",
+        }
+
+    def _pick(self, name: str) -> dict:
+        items = self.frags[name]
+        return items[int(self.rng.random() * len(items))]
+
     def _line(
         self,
         rec: int,
@@ -152,59 +204,31 @@ class TxnGenerator:
         day: str,
         stamp: dict,
     ) -> dict:
-        rng, m = self.rng, self.m
-        acct = rng.choice(self.expense)
-        dept = rng.choice(m.of("DEPARTMENT"))
-        loc = rng.choice(m.of("LOCATION"))
+        rnd = self.rng.random
+        acct = self._pick("acct")
         row = {
+            **self.line_const,
+            **acct,
+            **self._pick("dept"),
+            **self._pick("loc"),
+            **stamp,
             "RECORDNO": self.next_key("APBILLITEM"),
             "RECORDKEY": rec,
             "LINE_NO": no,
-            "ACCOUNTKEY": acct["RECORDNO"],
-            "ACCOUNTNO": acct["ACCOUNTNO"],
-            "ACCOUNTTITLE": acct["TITLE"],
-            "OFFSETGLACCOUNTNO": "2000",
             "ENTRY_DATE": day,
             "AMOUNT": cents_text(base),
             "TRX_AMOUNT": cents_text(trx),
-            "TOTALPAID": "0",
-            "TOTALSELECTED": "0",
-            "ENTRYDESCRIPTION": f"{acct['TITLE']} line {no}",
-            "DEPARTMENTKEY": dept["RECORDNO"],
-            "DEPARTMENTID": dept["DEPARTMENTID"],
-            "DEPARTMENTNAME": dept["TITLE"],
-            "LOCATIONKEY": loc["RECORDNO"],
-            "LOCATIONID": loc["LOCATIONID"],
-            "LOCATIONNAME": loc["NAME"],
+            "ENTRYDESCRIPTION": f"{acct['_title']} line {no}",
             "VENDORDIMKEY": vendor["RECORDNO"],
             "VENDORID": vendor["VENDORID"],
-            "BILLABLE": int(rng.random() < 0.2),
-            "BILLED": 0,
-            "STATE": "Posted",
-            "RECORDTYPE": "pi",
+            "BILLABLE": int(rnd() < 0.2),
             "CURRENCY": cur,
-            "BASECURR": "USD",
             "EXCHANGE_RATE": _rate_text(rate),
-            **stamp,
         }
-        if rng.random() < 0.4:
-            cls = rng.choice(m.of("CLASS"))
-            row.update(
-                {
-                    "CLASSDIMKEY": cls["RECORDNO"],
-                    "CLASSID": cls["CLASSID"],
-                    "CLASSNAME": cls["NAME"],
-                }
-            )
-        if rng.random() < 0.3:
-            prj = rng.choice(m.of("PROJECT"))
-            row.update(
-                {
-                    "PROJECTDIMKEY": prj["RECORDNO"],
-                    "PROJECTID": prj["PROJECTID"],
-                    "PROJECTNAME": prj["NAME"],
-                }
-            )
+        if rnd() < 0.4:
+            row.update(self._pick("class"))
+        if rnd() < 0.3:
+            row.update(self._pick("project"))
         return row
 
     def _pay(self, bill: dict, lines: list[dict], created: int, base: int, trx: int) -> None:
