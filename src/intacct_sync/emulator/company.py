@@ -15,10 +15,11 @@ from datetime import timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .catalog import build_objects
 from .clock import Clock
 from .generate import populate
 from .generate_master import ENTITIES
-from .schema import FieldDef, ObjectDef, build_objects
+from .schema import FieldDef, ObjectDef
 from .store import Store, q
 from .values import formatter, to_storage
 

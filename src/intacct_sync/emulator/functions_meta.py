@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from .catalog import STANDARD_DIMENSIONS
 from .context import Ctx, child_text
 from .errors import SIGN_IN, Err, FunctionFailure
-from .schema import STANDARD_DIMENSIONS, ObjectDef
+from .schema import ObjectDef
 from .xmlout import E, leaf
 
 EXTERNAL = {
