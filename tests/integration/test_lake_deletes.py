@@ -36,12 +36,16 @@ def test_soft_delete_parent_cascade_and_return(spark, lake_names):
     headers = bill_writer(spark, lake_names)
     load_bills(headers, range(1, 5))
     lines = TableWriter(spark, lake_names, "ap_bill_item", key="RECORDNO", cursor=None)
-    page = pa.RecordBatch.from_pydict({"RECORDNO": [10, 11, 12], "RECORDKEY": [2, 2, 3]}, LINE_SCHEMA)
+    page = pa.RecordBatch.from_pydict(
+        {"RECORDNO": [10, 11, 12], "RECORDKEY": [2, 2, 3]}, LINE_SCHEMA
+    )
     lines.load([page], LINE_SCHEMA, run_id="load", synced_at=RUN_AT)
 
     assert headers.mark_deleted([2, 99], run_id="del", synced_at=DELETED_AT) == 1
     assert headers.mark_deleted(pa.array([2]), run_id="again", synced_at=DELETED_AT) == 0
-    assert lines.mark_deleted_where_parent("RECORDKEY", [2], run_id="del", synced_at=DELETED_AT) == 2
+    assert (
+        lines.mark_deleted_where_parent("RECORDKEY", [2], run_id="del", synced_at=DELETED_AT) == 2
+    )
 
     assert live_keys(headers) == [1, 3, 4]
     assert live_keys(lines) == [12]

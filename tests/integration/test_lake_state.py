@@ -25,7 +25,9 @@ def test_state_advances_per_object_and_entity(spark, lake_names):
     assert store.get("APBILL", "") is None
 
     store.advance("APBILL", "", T0, "r1", full=True, at=T0)
-    store.advance("APBILL", "", T0 + timedelta(hours=1), "r2", full=False, at=T0 + timedelta(hours=2))
+    store.advance(
+        "APBILL", "", T0 + timedelta(hours=1), "r2", full=False, at=T0 + timedelta(hours=2)
+    )
     store.advance("VENDOR", "E1", None, "r2", full=False, reconciled_keys=True, at=T0)
 
     assert store.get("APBILL", "") == SyncState(

@@ -68,6 +68,9 @@ def test_first_load_creates_table_with_exact_types(spark, lake_names):
     detail = spark.sql(f"DESCRIBE DETAIL {lake_names.qualified('ap_bill')}").first()
     assert detail["properties"]["delta.enableChangeDataFeed"] == "true"
     assert detail["clusteringColumns"] == ["recordno"]
+    with pytest.raises(ValueError, match="without a recordno"):
+        keyless = bills((4, ts(4), "4.00")).set_column(0, "RECORDNO", pa.nulls(1, pa.int64()))
+        writer(spark, lake_names).load([keyless], BILL_SCHEMA, run_id="r2", synced_at=RUN_AT)
 
 
 def test_merge_takes_only_newer_rows_dedupes_and_replay_changes_nothing(spark, lake_names):
@@ -77,16 +80,24 @@ def test_merge_takes_only_newer_rows_dedupes_and_replay_changes_nothing(spark, l
     change = [
         bills((1, ts(6), "11.00", "newer"), (2, ts(4), "19.00", "older")),
         bills((3, ts(5), "31.00", "same cursor"), (4, ts(7), "41.00", "latest")),
-        bills((4, ts(6), "40.00", "earlier"), (5, ts(8), "50.00", "first"), (5, ts(8), "51.00", "read last")),
+        bills((4, ts(6), "40.00", "earlier"), (5, ts(8), "50.00", "first")),
+        bills((5, ts(8), "51.00", "read last")),
     ]  # fmt: skip
     result = w.load(change, BILL_SCHEMA, run_id="r2", synced_at=RUN_AT)
 
     assert result == LoadResult(rows_in=7, inserted=2, updated=1, deleted=0, unchanged=2)
     assert_df_equality(
         w.live_dataframe().select(DATA_COLUMNS),
-        expected(spark, [(1, ts(6), "11.00", "newer"), (2, ts(5), "20.00", "contact 2"),
-                         (3, ts(5), "30.00", "contact 3"), (4, ts(7), "41.00", "latest"),
-                         (5, ts(8), "51.00", "read last")]),  # fmt: skip
+        expected(
+            spark,
+            [
+                (1, ts(6), "11.00", "newer"),
+                (2, ts(5), "20.00", "contact 2"),
+                (3, ts(5), "30.00", "contact 3"),
+                (4, ts(7), "41.00", "latest"),
+                (5, ts(8), "51.00", "read last"),
+            ],
+        ),  # fmt: skip
         ignore_row_order=True,
     )
     replay = w.load(change, BILL_SCHEMA, run_id="r3", synced_at=RUN_AT)
@@ -98,8 +109,12 @@ def test_merge_takes_only_newer_rows_dedupes_and_replay_changes_nothing(spark, l
 
 def test_schema_evolution_adds_column_widens_and_refuses_lossy_change(spark, lake_names):
     w = writer(spark, lake_names)
-    w.load([bills((1, ts(1), "1.00"), (2, ts(1), "2.00"))], BILL_SCHEMA, run_id="r1", synced_at=RUN_AT)
-    wider = BILL_SCHEMA.append(pa.field("GLDIM.FUNDING", pa.string())).append(pa.field("QTY", pa.int64()))
+    w.load(
+        [bills((1, ts(1), "1.00"), (2, ts(1), "2.00"))], BILL_SCHEMA, run_id="r1", synced_at=RUN_AT
+    )
+    wider = BILL_SCHEMA.append(pa.field("GLDIM.FUNDING", pa.string())).append(
+        pa.field("QTY", pa.int64())
+    )
     page = bills((1, ts(1), "1.00"), (3, ts(2), "3.00"))
     page = page.append_column(wider.field("GLDIM.FUNDING"), pa.array(["grant", "loan"]))
     page = page.append_column(wider.field("QTY"), pa.array([5, 7]))
@@ -124,7 +139,9 @@ def test_schema_evolution_adds_column_widens_and_refuses_lossy_change(spark, lak
 
 
 def test_append_mode_keeps_every_version(spark, lake_names):
-    w = TableWriter(spark, lake_names, "gl_log", key="RECORDNO", cursor="WHENMODIFIED", mode="append")
+    w = TableWriter(
+        spark, lake_names, "gl_log", key="RECORDNO", cursor="WHENMODIFIED", mode="append"
+    )
     page = bills((1, ts(1), "1.00"), (1, ts(2), "2.00"))
     assert w.load([page], BILL_SCHEMA, run_id="r1", synced_at=RUN_AT).inserted == 2
     assert w.load([page], BILL_SCHEMA, run_id="r2", synced_at=RUN_AT).inserted == 2
@@ -148,7 +165,14 @@ def test_multi_chunk_load_is_staged_and_lands_in_one_commit(spark, lake_names, t
     assert not lake_names.exists(spark, "_stage_ap_bill")
     assert_df_equality(
         w.live_dataframe().select(DATA_COLUMNS),
-        expected(spark, [(1, ts(2), "1.50", "contact 1"), (2, ts(3), "2.50", "contact 2"),
-                         (3, ts(1), "3.00", "contact 3"), (4, ts(1), "4.00", "contact 4")]),  # fmt: skip
+        expected(
+            spark,
+            [
+                (1, ts(2), "1.50", "contact 1"),
+                (2, ts(3), "2.50", "contact 2"),
+                (3, ts(1), "3.00", "contact 3"),
+                (4, ts(1), "4.00", "contact 4"),
+            ],
+        ),  # fmt: skip
         ignore_row_order=True,
     )

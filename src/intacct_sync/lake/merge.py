@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,11 +20,18 @@ from delta.exceptions import (
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
 
 from intacct_sync.lake.staging import SEQ
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # Delta's typed commit conflicts: another writer committed first; the whole operation can rerun.
 CONFLICTS: tuple[type[BaseException], ...] = (
@@ -53,11 +61,17 @@ def with_conflict_retry(
         stop=stop_after_attempt(attempts),
         wait=wait_random_exponential(multiplier=0.2, max=5),
         sleep=sleep,
+        before_sleep=_log_conflict,
         reraise=True,
     ):
         with attempt:
             return operation()
     raise AssertionError("unreachable: tenacity reraises the last error")
+
+
+def _log_conflict(state: RetryCallState) -> None:
+    error = state.outcome.exception() if state.outcome else None
+    log.warning("Delta commit conflict (attempt %d), retrying: %s", state.attempt_number, error)
 
 
 def dedupe(source: DataFrame, key: str, cursor: str | None) -> DataFrame:
@@ -99,7 +113,9 @@ def merge_counts(result: DataFrame | None, table: DeltaTable) -> MergeCounts:
     row = result.first() if result is not None and result.columns else None
     if row is not None and "num_inserted_rows" in row:
         return MergeCounts(
-            int(row["num_inserted_rows"]), int(row["num_updated_rows"]), int(row["num_deleted_rows"])
+            int(row["num_inserted_rows"]),
+            int(row["num_updated_rows"]),
+            int(row["num_deleted_rows"]),
         )
     metrics = table.history(1).select("operationMetrics").first()[0] or {}
     return MergeCounts(

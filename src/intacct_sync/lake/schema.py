@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 from delta.tables import DeltaTable, DeltaTableBuilder
 from py4j.protocol import Py4JError
-from pyspark.sql import SparkSession
 from pyspark.errors import AnalysisException
+from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 
 from intacct_sync.lake.spark import TableNames, check_identifier

@@ -7,6 +7,7 @@ Delta snapshots), whose warehouse and metastore live in one directory so nothing
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from pyspark.sql import SparkSession
 
+log = logging.getLogger(__name__)
 DEFAULT_WAREHOUSE = ".lakehouse"
 JARS_ENV = "INTACCT_SYNC_JARS"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,254}")
@@ -77,7 +79,26 @@ def get_spark(warehouse: str | None = None, app_name: str = "intacct-sync") -> S
     builder = _with_delta_jars(builder)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
+    _quiet(spark)
     return spark
+
+
+# Warnings a local run prints for every table and MERGE although nothing is wrong.
+_NOISY_LOGGERS = (
+    "org.apache.spark.sql.hive.HiveExternalCatalog",  # "no Hive SerDe for provider delta"
+    "org.apache.spark.rdd.MapPartitionsRDD",  # Delta's local checkpoints of MERGE plans
+    "org.apache.hadoop.util.NativeCodeLoader",
+)
+
+
+def _quiet(spark: SparkSession) -> None:
+    jvm = spark.sparkContext._jvm  # noqa: SLF001 - log4j has no Python API
+    try:
+        level = jvm.org.apache.logging.log4j.Level.ERROR
+        for name in _NOISY_LOGGERS:
+            jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(name, level)
+    except Exception as exc:  # noqa: BLE001 - only cosmetics
+        log.debug("could not quiet Spark loggers: %s", exc)
 
 
 def _derby_url(root: Path) -> str:

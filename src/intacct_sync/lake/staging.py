@@ -68,7 +68,7 @@ def chunks(
 
 def _conform(batch: pa.RecordBatch, types: dict[str, pa.DataType]) -> pa.RecordBatch:
     """Rename to column names and cast to the table's types; absent fields become nulls."""
-    given = {column_name(n): col for n, col in zip(batch.schema.names, batch.columns)}
+    given = {column_name(n): col for n, col in zip(batch.schema.names, batch.columns, strict=True)}
     unknown = sorted(set(given) - set(types))
     if unknown:
         raise ValueError(f"page has fields missing from the declared schema: {unknown}")
@@ -105,12 +105,15 @@ class Stage:
     ) -> None:
         self.spark, self.names, self.transfer = spark, names, transfer
         self.stage_table = names.qualified(f"_stage_{table}")
-        self.directory = Path(staging_dir or default_staging_dir(spark)) / f"{table}-{uuid.uuid4().hex}"
+        self.directory: Path | None = None
+        if transfer == "parquet":
+            root = Path(staging_dir or default_staging_dir(spark))
+            self.directory = root / f"{table}-{uuid.uuid4().hex}"
         self.pending: pa.Table | None = None
         self.staged = 0  # chunks already handed to Spark's staging
 
     def add(self, chunk: pa.Table) -> None:
-        if self.transfer == "parquet":
+        if self.directory is not None:
             self.directory.mkdir(parents=True, exist_ok=True)
             pq.write_table(chunk, self.directory / f"part-{self.staged:05d}.parquet")
             self.staged += 1
@@ -130,7 +133,7 @@ class Stage:
         return self.pending is None and self.staged == 0
 
     def dataframe(self) -> DataFrame:
-        if self.transfer == "parquet":
+        if self.directory is not None:
             return self.spark.read.parquet(str(self.directory))
         if self.staged == 0 and self.pending is not None:
             return self.spark.createDataFrame(self.pending)  # one chunk: no staging at all
@@ -141,7 +144,7 @@ class Stage:
 
     def close(self) -> None:
         self.pending = None
-        if self.transfer == "parquet":
+        if self.directory is not None:
             shutil.rmtree(self.directory, ignore_errors=True)
         elif self.staged:
             self.spark.sql(f"DROP TABLE IF EXISTS {self.stage_table}")

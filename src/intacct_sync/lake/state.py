@@ -163,4 +163,6 @@ class StateStore:
         table = self.spark.table(self._table(RUNS_TABLE, RUNS_SCHEMA))
         ordered = table.orderBy(F.col("started_at").desc(), F.col("object"), F.col("entity"))
         names = [f.name for f in fields(RunRecord)]
-        return [RunRecord(**row) for row in ordered.select(*names).limit(limit).toArrow().to_pylist()]
+        return [
+            RunRecord(**row) for row in ordered.select(*names).limit(limit).toArrow().to_pylist()
+        ]

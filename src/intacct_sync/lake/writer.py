@@ -88,10 +88,15 @@ class TableWriter:
             raise ValueError(f"{self.table}: key {self.key} is not among the fields {wanted.names}")
         evolution = ensure_table(self.spark, self.names, self.table, wanted, self.key)
         types = {f.name: f.dataType for f in evolution.schema}
-        data = T.StructType([T.StructField(f.name, types[f.name]) for f in wanted if f.name not in AUDIT_COLUMNS])
+        data = T.StructType(
+            [T.StructField(f.name, types[f.name]) for f in wanted if f.name not in AUDIT_COLUMNS]
+        )
         rows_in = 0
         with Stage(self.spark, self.names, self.table, self.transfer, self.staging_dir) as stage:
             for chunk in chunks(batches, data, self.chunk_rows):
+                if chunk.column(self.key).null_count:
+                    # A null key never matches in MERGE: it would insert a duplicate every run.
+                    raise ValueError(f"{self.table}: rows without a {self.key} in the source")
                 rows_in += chunk.num_rows
                 stage.add(chunk)
             if stage.empty:
@@ -146,7 +151,7 @@ class TableWriter:
     def mark_deleted(
         self, keys: Iterable[int] | pa.Array, *, run_id: str, synced_at: datetime
     ) -> int:
-        """Soft-delete (or, with hard_delete, DELETE) the rows with these keys; returns the count."""
+        """Soft-delete (with hard_delete: DELETE) the rows with these keys; returns the count."""
         return self._delete_matching(self.key, self._key_frame(keys), run_id, synced_at)
 
     def mark_deleted_where_parent(
@@ -161,7 +166,9 @@ class TableWriter:
         column = column_name(parent_column)
         return self._delete_matching(column, self._key_frame(parent_keys), run_id, synced_at)
 
-    def _delete_matching(self, column: str, keys: DataFrame, run_id: str, synced_at: datetime) -> int:
+    def _delete_matching(
+        self, column: str, keys: DataFrame, run_id: str, synced_at: datetime
+    ) -> int:
         if not self.names.exists(self.spark, self.table):
             return 0
         target = DeltaTable.forName(self.spark, self.qualified)
