@@ -86,7 +86,10 @@ class Pipeline:
     def state(self):
         if self._state is None:
             self.names.ensure_schema(self.spark)
-            self._state = self._state_factory()
+            store = self._state_factory()
+            store.states()  # creates both state tables here, once, before threads race to
+            store.last_runs(limit=1)
+            self._state = store
         return self._state
 
     def resolve_objects(self) -> list[ObjectSpec]:

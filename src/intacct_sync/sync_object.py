@@ -17,7 +17,8 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from intacct_sync.intacct.objects import ObjectSpec, children_of
+from intacct_sync.deletes import DeleteContext, apply_deletes
+from intacct_sync.intacct.objects import ObjectSpec
 
 log = logging.getLogger("intacct_sync.sync")
 
@@ -114,7 +115,8 @@ class ObjectSync:
         source = collect_keys(batches(), spec.key, keys) if start is None else batches()
         loaded = writer.load(source, schema, run_id=self.run_id, entity=self.entity, synced_at=result.started_at)
         result.inserted, result.updated = loaded.inserted, loaded.updated
-        result.deleted += self._deletes(writer, start, end, full, current, keys)
+        ctx = DeleteContext(spec, self.client, writer, self._writer, self.run_id, self.now, result.warnings)
+        result.deleted += apply_deletes(ctx, start, end, keys, had_rows=current is not None)
 
     def _writer(self, spec: ObjectSpec):
         from intacct_sync.lake.writer import TableWriter
@@ -124,22 +126,6 @@ class ObjectSync:
             self.spark, self.names, spec.table, key=spec.key, cursor=spec.cursor,
             mode=mode, hard_delete=self.settings.hard_delete,
         )
-
-    def _deletes(self, writer, start, end, full, current, keys) -> int:
-        """Deletes found by a full read (keys not seen), AUDITHISTORY, or a key reconciliation."""
-        spec = self.spec
-        if start is None:  # a full read saw every live key: anything else is gone
-            return writer.reconcile_keys(keys, run_id=self.run_id, synced_at=self.now())
-        deleted_keys: list[int] = []
-        try:
-            deleted_keys = self.client.audit_deletes(spec, start, end)
-        except Exception as exc:  # noqa: BLE001 - PermissionDenied falls back below
-            log.warning("%s: AUDITHISTORY unreadable (%s); falling back to key reconciliation", spec.name, exc)
-        count = writer.mark_deleted(deleted_keys, run_id=self.run_id, synced_at=self.now()) if deleted_keys else 0
-        for child, parent in children_of(spec.name):
-            if deleted_keys:
-                self._writer(child).mark_deleted_where_parent(parent.field, deleted_keys)
-        return count
 
     def _record(self, result: ObjectResult) -> None:
         from intacct_sync.lake.state import RunRecord
