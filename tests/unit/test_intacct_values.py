@@ -136,3 +136,13 @@ def test_a_2000_row_page_converts_quickly() -> None:
     elapsed = time.perf_counter() - started
     assert batch.num_rows == 2000
     assert elapsed < 0.5, f"2000-row page took {elapsed:.3f} s"
+
+
+def test_an_empty_page_converts_every_type_to_an_empty_column():
+    # An incremental window with no changes yields a page of zero rows; it must not be "bad data".
+    from intacct_sync.intacct.fields import ARROW_TYPES, FieldType
+    from intacct_sync.intacct.values import to_arrow
+
+    for ftype in FieldType:
+        column = to_arrow([], ftype)
+        assert len(column) == 0 and column.type == ARROW_TYPES[ftype]

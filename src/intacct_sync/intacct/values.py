@@ -102,7 +102,7 @@ def _convert(raw: pa.Array, ftype: FieldType, tz: str) -> pa.Array:
     if ftype in _DECIMAL_TYPES:
         # Arrow's cast checks the fraction digits but not the integer digits: check those here.
         plain = pc.match_substring_regex(raw, _DECIMAL_SHAPE)
-        if not pc.all(pc.or_kleene(plain, pc.is_null(raw))).as_py():
+        if not pc.all(pc.or_kleene(plain, pc.is_null(raw)), min_count=0).as_py():
             raise ValueError("not a plain decimal with at most 28 integer digits")
         return pc.cast(raw, pa.decimal128(DECIMAL_PRECISION, DECIMAL_SCALE))
     if ftype is FieldType.BOOLEAN:
