@@ -80,6 +80,7 @@ class Pipeline:
         self.names = TableNames(settings.catalog, settings.schema)
         self.progress = progress or Progress(enabled=settings.progress)
         self._state: StateStore | None = None
+        self._watermarks: dict = {}
         self._state_factory = lambda: StateStore(spark, self.names)
 
     @property
@@ -87,7 +88,9 @@ class Pipeline:
         if self._state is None:
             self.names.ensure_schema(self.spark)
             store = self._state_factory()
-            store.states()  # creates both state tables here, once, before threads race to
+            # One read of every watermark per run (it also creates both state tables here,
+            # once, before the object threads could race to create them).
+            self._watermarks = {(s.object, s.entity): s for s in store.states()}
             store.last_runs(limit=1)
             self._state = store
         return self._state
@@ -124,6 +127,7 @@ class Pipeline:
 
     def run(self) -> RunSummary:
         specs = self.resolve_objects()
+        self.state  # noqa: B018 - state tables and watermarks, once, before the threads start
         summary = RunSummary(self.run_id)
         targets = [(spec, entity) for spec in specs for entity in (self.settings.entities or ("",))]
         log.info("run %s: %d objects, %d entities", self.run_id, len(specs), len(self.settings.entities) or 1)
@@ -143,6 +147,7 @@ class Pipeline:
             spark=self.spark,
             names=self.names,
             state=self.state,
+            current=self._watermarks.get((spec.name, entity)),
             run_id=self.run_id,
             now=self.now,
             progress=self.progress,

@@ -55,6 +55,7 @@ class ObjectSync:
     spark: object
     names: object  # TableNames
     state: object  # StateStore
+    current: object  # SyncState of (object, entity) at the start of the run, or None
     run_id: str
     now: Callable[[], datetime]
     progress: object
@@ -68,7 +69,7 @@ class ObjectSync:
         self.progress.start(label)
         calls_before = self.client.stats()
         try:
-            current = self.state.get(spec.name, self.entity)
+            current = self.current
             result.watermark_before = current.watermark if current else None
             full = s.full_refresh or current is None
             result.mode = "backfill" if s.backfill_from else ("full" if full else "incremental")
