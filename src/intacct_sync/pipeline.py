@@ -9,6 +9,7 @@ row. A failure anywhere leaves that object's watermark where it was; the other o
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import queue
 import threading
@@ -180,7 +181,8 @@ def prefetch(items: Iterable, depth: int = 2) -> Iterator:
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer
             q.put(("error", exc))
 
-    thread = threading.Thread(target=produce, name="prefetch", daemon=True)
+    context = contextvars.copy_context()  # API calls stay counted for the object being synced
+    thread = threading.Thread(target=context.run, args=(produce,), name="prefetch", daemon=True)
     thread.start()
     try:
         while True:

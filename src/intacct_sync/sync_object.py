@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from intacct_sync.deletes import DeleteContext, apply_deletes
 from intacct_sync.intacct.objects import ObjectSpec
+from intacct_sync.intacct.stats import scope
 
 log = logging.getLogger("intacct_sync.sync")
 
@@ -61,15 +62,26 @@ class ObjectSync:
     progress: object
 
     def run(self) -> ObjectResult:
-        from intacct_sync.pipeline import window_bounds
-
-        spec, s = self.spec, self.settings
+        spec = self.spec
         label = f"{spec.name}@{self.entity}" if self.entity else spec.name
         result = ObjectResult(spec.name, spec.table, self.entity, started_at=self.now())
         self.progress.start(label)
-        calls_before = self.client.stats()
+        tag = f"{self.run_id}/{label}"
         try:
-            current = self.current
+            with scope(tag):  # API calls counted for this object alone, even in parallel
+                self._attempt(result, label)
+        finally:
+            result.api_calls, result.bytes = self.client.scoped_usage(tag)
+            result.ended_at = self.now()
+            self.progress.done(label, result.status)
+            self._record(result)
+        return result
+
+    def _attempt(self, result: ObjectResult, label: str) -> None:
+        from intacct_sync.pipeline import window_bounds
+
+        s, current = self.settings, self.current
+        try:
             result.watermark_before = current.watermark if current else None
             full = s.full_refresh or current is None
             result.mode = "backfill" if s.backfill_from else ("full" if full else "incremental")
@@ -81,13 +93,6 @@ class ObjectSync:
             result.status = "failed"
             result.error = _describe(exc)
             log.error("%s failed: %s", label, result.error)
-        finally:
-            usage = self.client.stats() - calls_before
-            result.api_calls, result.bytes = usage.total_calls, usage.bytes_received
-            result.ended_at = self.now()
-            self.progress.done(label, result.status)
-            self._record(result)
-        return result
 
     def _sync(self, result: ObjectResult, start, end, full: bool, current, label: str) -> None:
         from intacct_sync.intacct.reader import Window

@@ -122,6 +122,10 @@ class IntacctClient:
     def stats(self) -> StatsSnapshot:
         return self._gateway.stats.snapshot()
 
+    def scoped_usage(self, tag: str) -> tuple[int, int]:
+        """(API calls, bytes) made under ``intacct.stats.scope(tag)``, logins included."""
+        return self._gateway.stats.scoped(tag)
+
     def _call(self, functions: list[envelope.Function], *, object: str | None = None):  # noqa: A002
         return self._session.call(functions, object=object)
 

@@ -9,7 +9,25 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+
+# The object a thread is working for: calls made under ``scope(name)`` are also counted for it,
+# so objects synced in parallel each get their own API-call count (a before/after diff of the
+# shared counters would mix them up).
+_SCOPE: ContextVar[str | None] = ContextVar("intacct_stats_scope", default=None)
+
+
+@contextmanager
+def scope(name: str) -> Iterator[None]:
+    """Count the calls made in this context (and contexts copied from it) under ``name``."""
+    token = _SCOPE.set(name)
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
 
 
 @dataclass(frozen=True)
@@ -52,13 +70,25 @@ class CallStats:
         self._bytes = 0
         self._retries = 0
         self._logins = 0
+        self._scoped: dict[str, Counter[str]] = {}
 
     def record(self, functions: list[str], seconds: float, nbytes: int) -> None:
+        tag = _SCOPE.get()
         with self._lock:
             for name in functions:
                 self._calls[name] += 1
                 self._seconds[name] += seconds / max(len(functions), 1)
             self._bytes += nbytes
+            if tag is not None:
+                mine = self._scoped.setdefault(tag, Counter())
+                mine["calls"] += len(functions)
+                mine["bytes"] += nbytes
+
+    def scoped(self, tag: str) -> tuple[int, int]:
+        """(API calls, bytes received) counted under ``scope(tag)`` so far."""
+        with self._lock:
+            mine = self._scoped.get(tag, Counter())
+            return mine["calls"], mine["bytes"]
 
     def record_retry(self) -> None:
         with self._lock:
