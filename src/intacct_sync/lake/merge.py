@@ -83,28 +83,23 @@ def dedupe(source: DataFrame, key: str, cursor: str | None) -> DataFrame:
     return source.withColumn("_rank", rank).where("_rank = 1").drop("_rank", SEQ)
 
 
-def newer_condition(cursor: str | None, columns: list[str], added: tuple[str, ...]) -> str:
+def newer_condition(cursor: str | None, columns: list[str]) -> str:
     """When a matched target row takes the source row.
 
-    Newer cursor, or a target without cursor, or a soft-deleted row that came back. Where both
-    cursors are null (or the object has none) compare every column null-safely, so a replay
-    changes nothing. Columns just added by schema evolution are filled for unchanged rows too.
+    A newer cursor, a target without cursor, or a soft-deleted row that came back. Where both
+    cursors are null (or the object has none) every column is compared null-safely, so a replay
+    changes nothing. A column the target lacks a value for but the source has (a field just added
+    by schema evolution, even if the run that added it crashed) is filled in without a newer cursor.
     """
     data = [c for c in columns if not c.startswith("_")]
     differs = " OR ".join(f"NOT (t.`{c}` <=> s.`{c}`)" for c in data) or "false"
-    filled = " OR ".join(f"NOT (t.`{c}` <=> s.`{c}`)" for c in added)
-    parts = ["coalesce(t._deleted, false)"]
+    filled = " OR ".join(f"(t.`{c}` IS NULL AND s.`{c}` IS NOT NULL)" for c in data) or "false"
+    parts = ["coalesce(t._deleted, false)", f"({filled})"]
     if cursor:
         c = f"`{cursor}`"
-        parts += [
-            f"s.{c} > t.{c}",
-            f"(t.{c} IS NULL AND s.{c} IS NOT NULL)",
-            f"(t.{c} IS NULL AND s.{c} IS NULL AND ({differs}))",
-        ]
+        parts += [f"s.{c} > t.{c}", f"(t.{c} IS NULL AND s.{c} IS NULL AND ({differs}))"]
     else:
         parts.append(f"({differs})")
-    if filled:
-        parts.append(f"({filled})")
     return " OR ".join(parts)
 
 

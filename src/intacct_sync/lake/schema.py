@@ -55,7 +55,10 @@ def spark_type(arrow_type: pa.DataType) -> T.DataType:
         if arrow_type.tz is None:
             raise TypeError("timestamps must carry a time zone (the reader yields UTC)")
         return T.TimestampType()
-    raise TypeError(f"no Spark type for Arrow type {arrow_type}")
+    raise TypeError(
+        f"no Spark type for Arrow type {arrow_type}: pages may hold int64, string, decimal128, "
+        "bool, date32 and UTC timestamps (money is decimal, never float)"
+    )
 
 
 def spark_schema(schema: pa.Schema, audit: bool = True) -> T.StructType:

@@ -104,7 +104,7 @@ class TableWriter:
             source = _with_audit(stage.dataframe(), run_id, entity, synced_at)
             if self.mode == "append":
                 return self._append(source, rows_in)
-            return self._merge(source, rows_in, evolution.added)
+            return self._merge(source, rows_in)
 
     def _append(self, source: DataFrame, rows_in: int) -> LoadResult:
         rows = source.drop(SEQ)
@@ -115,10 +115,10 @@ class TableWriter:
         with_conflict_retry(write, self.retry_attempts)
         return LoadResult(rows_in, rows_in, 0)
 
-    def _merge(self, source: DataFrame, rows_in: int, added: tuple[str, ...]) -> LoadResult:
+    def _merge(self, source: DataFrame, rows_in: int) -> LoadResult:
         rows = dedupe(source, self.key, self.cursor)
         columns = rows.columns
-        condition = newer_condition(self.cursor, columns, added)
+        condition = newer_condition(self.cursor, columns)
         values = {c: F.col(f"s.`{c}`") for c in columns}
         target = DeltaTable.forName(self.spark, self.qualified)
 
