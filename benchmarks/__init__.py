@@ -1,0 +1,1 @@
+"""intacct-sync benchmarks: ``python -m benchmarks`` (``make bench``); figures in BENCHMARKS.md."""
