@@ -47,7 +47,7 @@ demo: setup
 	$(BIN)/intacct-sync demo
 
 bench: setup
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --out BENCHMARKS.md
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

@@ -1,0 +1,179 @@
+"""The figures of one ``python -m benchmarks`` run as Markdown tables (stdout and BENCHMARKS.md)."""
+
+from __future__ import annotations
+
+from benchmarks.interpret import interpretation
+
+PARSERS = {
+    "ours": "ours (checks + typed Arrow batch)",
+    "lxml": "bare lxml (fromstring + touch every .text)",
+    "xmltodict": "xmltodict.parse",
+}
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def n(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def mib(kib: int | None) -> str:
+    return "n/a" if kib is None else f"{kib / 1024:,.0f} MiB"
+
+
+def parse_section(p: dict) -> str:
+    lxml = p["rows_per_s"]["lxml"]
+    rate = p["rows_per_s"]
+    rows = [
+        [PARSERS[k], f"{p['seconds'][k] * 1000:.1f}", n(rate[k]), f"{rate[k] / lxml:.2f}x"]
+        for k in PARSERS
+    ]
+    stages = p["ours_stage_seconds"]
+    split = ", ".join(f"{name} {s * 1000:.1f} ms" for name, s in stages.items())
+    return (
+        f"### 1. Parse throughput\n\nOne real {p['rows']}-row APBILLITEM `query` page from the "
+        f"emulator ({p['bytes'] / 1e6:.1f} MB, {p['fields']} fields), median of {p['rounds']} "
+        "interleaved rounds.\n\n"
+        + table(["parser", "ms/page", "rows/s", "vs bare lxml"], rows)
+        + f"\n\nOurs by stage: {split} (tree = safety scan + lxml parse + status checks; walk = "
+        "records to per-column string lists; arrow = typed column conversion).\n"
+    )
+
+
+def e2e_section(sizes: list[dict]) -> str:
+    rows = []
+    for s in sizes:
+        sync, bare = s["sync"], s["bare_load"]
+        rate, bare_rate = sync["rows_read"] / sync["seconds"], bare["rows"] / bare["seconds"]
+        rows.append([
+            s["label"], n(sync["rows_read"]), f"{sync['seconds']:.1f}", n(rate),
+            f"{bare['seconds']:.1f}", n(bare_rate), f"{rate / bare_rate:.2f}x",
+            f"{sync['produce_s']:.1f} ({sync['request_s']:.1f})",
+            f"{sync['first_page_after_s']:.1f} / {sync['tail_s']:.1f}",
+        ])  # fmt: skip
+    cpu = [
+        [s["label"], *(_cpu(s["sync"]["cpu_s"], s["sync"]["rows_read"])),
+         *(_cpu(s["bare_load"]["cpu_s"], s["bare_load"]["rows"]))]
+        for s in sizes
+    ]  # fmt: skip
+    header = [
+        "size", "rows", "sync s", "sync rows/s", "bare load s", "bare rows/s", "sync / bare",
+        "page production s (of which HTTP)", "before 1st page / after last page s",
+    ]  # fmt: skip
+    cpu_header = [
+        "size", "sync driver CPU s", "sync JVM CPU s", "bare driver CPU s", "bare JVM CPU s",
+    ]  # fmt: skip
+    return (
+        "### 2. End to end: emulator -> run_sync (APBILLITEM, full) -> Delta\n\n"
+        "`sync / bare` is the sync's rows/s over the bare Spark load's rows/s: "
+        '`spark.read.parquet(...).write.format("delta").saveAsTable(...)` of the same rows, '
+        "written to Parquet by pyarrow during the sync.\n\n"
+        + table(header, rows)
+        + "\n\nCPU seconds (less sensitive than wall time to the neighbours' load):\n\n"
+        + table(cpu_header, cpu)
+        + "\n"
+    )
+
+
+def _cpu(cpu: dict, rows: int) -> list[str]:
+    return [f"{cpu['driver']:.1f}", f"{cpu['jvm']:.1f}"]
+
+
+def latency_section(sizes: list[dict]) -> str:
+    rows = []
+    for s in sizes:
+        lat = s.get("latency")
+        if not lat:
+            continue
+        sync, latency = lat["sync"], lat["latency_s"]
+        floor = sync["pages"] * latency / 2
+        rows.append([
+            s["label"], f"{latency}", str(sync["pages"]), f"{floor:.1f}",
+            f"{sync['pages'] * latency:.1f}", f"{sync['seconds']:.1f}",
+            f"{floor / sync['seconds']:.0%}", f"{s['sync']['seconds']:.1f}",
+            str(lat["emulator_max_in_flight"]),
+        ])  # fmt: skip
+    header = [
+        "size", "latency s/request", "pages", "floor s (pages x latency / 2 slots)",
+        "one-slot floor s", "measured s", "floor / measured", "same sync, no latency s",
+        "max requests in flight seen",
+    ]  # fmt: skip
+    return (
+        "### 3. With simulated Intacct latency (emulator holds a slot per request; 2 slots)\n\n"
+        + table(header, rows)
+        + "\n"
+    )
+
+
+def memory_calls_section(sizes: list[dict]) -> str:
+    mem = [
+        [s["label"], n(s["sync"]["rows_read"]), mib(s["rss_kib"]["before_sync"]),
+         mib(s["rss_kib"]["peak"]), mib(s["jvm_peak_kib"])]
+        for s in sizes
+    ]  # fmt: skip
+    calls = []
+    for s in sizes:
+        sync = s["sync"]
+        per_k = 1000 * sync["api_calls"] / sync["rows_read"]
+        floor = 1000 * (-(-sync["rows_read"] // 2000)) / sync["rows_read"]
+        calls.append([
+            s["label"], n(sync["rows_read"]), str(sync["api_calls"]), str(sync["pages"]),
+            f"{per_k:.3f}", f"{floor:.3f}",
+        ])  # fmt: skip
+    return (
+        "### 4. Peak memory (each size in its own process)\n\n"
+        + table(["size", "rows", "driver RSS before sync", "driver peak RSS", "JVM peak RSS"], mem)
+        + "\n\n### 5. API calls\n\n"
+        + table(
+            ["size", "rows", "API calls", "pages", "calls / 1,000 rows", "floor (2000-row pages)"],
+            calls,
+        )
+        + "\n"
+    )
+
+
+def lake_section(lake: dict, default: dict) -> str:
+    rates = lake["rows_per_s"]
+    rows = [
+        [t, n(lake["rows"]), f"{lake['seconds'][f'initial_{t}']:.1f}", n(rates[t]),
+         f"{rates[t] / rates['parquet']:.2f}x", f"{lake['seconds'][f'merge10k_{t}']:.1f}"]
+        for t in ("arrow", "parquet")
+    ]  # fmt: skip
+    return (
+        "### 6. Lake transfer: Arrow pages -> Delta (benchmarks/lake_load.py)\n\n"
+        f"{lake['rows']:,} synthetic rows x {lake['columns']} columns into an empty table, "
+        f"chunks of {lake['chunk_rows']:,} rows.\n\n"
+        + table(["transfer", "rows", "load s", "rows/s", "vs parquet", "10k-row MERGE s"], rows)
+        + f"\n\nThe writer keeps `{default['local']}` for local runs and `{default['databricks']}` "
+        "on Databricks unless a staging directory (a UC volume) is given "
+        "(`lake/staging.py: default_transfer`).\n"
+    )
+
+
+def render(results: dict) -> str:
+    m = results["machine"]
+    parts = [
+        "# Benchmarks\n",
+        f"Measured {m['date']} on {m['nproc']} cores, {m['memory_gib']:.0f} GiB "
+        f"({m['platform']}; Python {m['python']}, pyspark {m['pyspark']}). Load average "
+        f"{m['load_before']} at the start, {m['load_after']} at the end: the machine is shared "
+        "with other work, so wall-clock figures are pessimistic; ratios and CPU seconds are "
+        "the steadier figures.\n",
+        "Commands: `make bench` (= `python -m benchmarks --out BENCHMARKS.md`), "
+        "`python -m benchmarks --quick` for a smaller run. This run: `"
+        + results["command"]
+        + "`.\n",
+        "## Figures\n",
+        parse_section(results["parse"]),
+        e2e_section(results["sizes"]),
+        latency_section(results["sizes"]),
+        memory_calls_section(results["sizes"]),
+        lake_section(results["lake"], results["default_transfer"]),
+        "## What they say\n",
+        interpretation(results) + "\n",
+    ]
+    return "\n".join(parts)
