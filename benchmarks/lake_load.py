@@ -1,6 +1,7 @@
 """Lake load throughput: Arrow pages -> Delta, two transfers, and an incremental MERGE.
 
 Measures on a local Spark + Delta session:
+0. rows/s of the transfer alone (pages -> chunks -> a Spark DataFrame, forced with a no-op sink);
 1. rows/s loading N synthetic rows (30 columns, money as decimal(38,10)) into an empty table
    with TableWriter, for each transfer (a) createDataFrame(pyarrow.Table) and (b) Parquet staging;
 2. the seconds of a 10k-row incremental MERGE (half updates, half new rows) into that table.
@@ -21,7 +22,9 @@ from decimal import Decimal
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from intacct_sync.lake.schema import spark_schema
 from intacct_sync.lake.spark import TableNames, get_spark
+from intacct_sync.lake.staging import Stage, chunks
 from intacct_sync.lake.writer import LoadResult, TableWriter
 
 PAGE = 2000  # Intacct's page size: the reader yields pages of this many rows
@@ -91,6 +94,15 @@ def incremental(writer: TableWriter, rows: int) -> LoadResult:
     return writer.load(change, schema(), run_id="inc", synced_at=RUN_AT)
 
 
+def transfer_only(spark, names: TableNames, transfer: str, rows: int, chunk_rows: int) -> None:
+    """Pages -> chunks -> Spark, forced with the no-op sink: the transfer without the MERGE."""
+    data = spark_schema(schema(), audit=False)
+    with Stage(spark, names, f"xfer_{transfer}", transfer) as stage:
+        for chunk in chunks(pages(0, rows), data, chunk_rows):
+            stage.add(chunk)
+        stage.dataframe().write.format("noop").mode("overwrite").save()
+
+
 def run(rows: int, chunk_rows: int) -> dict:
     spark = get_spark(tempfile.mkdtemp(prefix="lake-bench-"), app_name="intacct-sync-bench")
     names = TableNames("main", "bench")
@@ -100,6 +112,8 @@ def run(rows: int, chunk_rows: int) -> dict:
     warm.load(pages(0, 4000), schema(), run_id="warm", synced_at=RUN_AT)
     seconds: dict[str, float] = {}
     for transfer in ("arrow", "parquet"):
+        timed(f"transfer_{transfer}", lambda t=transfer: transfer_only(
+            spark, names, t, rows, chunk_rows), seconds)  # fmt: skip
         writer = TableWriter(
             spark, names, f"load_{transfer}", key="RECORDNO", cursor="WHENMODIFIED",
             chunk_rows=chunk_rows, transfer=transfer,
@@ -112,7 +126,11 @@ def run(rows: int, chunk_rows: int) -> dict:
         "columns": len(schema()),
         "chunk_rows": chunk_rows,
         "seconds": seconds,
-        "rows_per_s": {t: round(rows / seconds[f"initial_{t}"]) for t in ("arrow", "parquet")},
+        "rows_per_s": {
+            f"{step}_{t}": round(rows / seconds[f"{step}_{t}"])
+            for step in ("transfer", "initial")
+            for t in ("arrow", "parquet")
+        },
     }
 
 
@@ -129,9 +147,10 @@ def main(argv: list[str] | None = None) -> dict:
         s = report["seconds"]
         print(f"lake load: {report['rows']} rows x {report['columns']} columns")
         for t in ("arrow", "parquet"):
+            rate = report["rows_per_s"]
             print(
-                f"  {t:8} initial load {s[f'initial_{t}']:6.2f} s"
-                f" = {report['rows_per_s'][t]:>8} rows/s;"
+                f"  {t:8} transfer {s[f'transfer_{t}']:6.2f} s = {rate[f'transfer_{t}']:>7} rows/s;"
+                f" initial load {s[f'initial_{t}']:6.2f} s = {rate[f'initial_{t}']:>7} rows/s;"
                 f" 10k incremental MERGE {s[f'merge10k_{t}']:5.2f} s"
             )
     return report

@@ -165,5 +165,10 @@ def default_staging_dir(spark: SparkSession) -> str:
 
 
 def default_transfer(staging_dir: str | None) -> Transfer:
-    """Parquet where Spark can read a local directory; Arrow otherwise (see benchmarks)."""
+    """Parquet where Spark can read the staging directory, Arrow otherwise.
+
+    benchmarks/lake_load.py: 200k rows x 30 columns loaded 2.2x faster through Parquet files
+    (22.5k vs 10.2k rows/s) and the transfer alone was ~6x faster; multi-chunk Arrow loads pay
+    a Delta commit per chunk to the staging table.
+    """
     return "parquet" if staging_dir or not on_databricks() else "arrow"
