@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
 from rich.console import Console
 from rich.table import Table
 
-console = Console(stderr=False)
+# Job logs are not terminals; rich would fold the tables to 80 columns there.
+console = Console(width=max(shutil.get_terminal_size((130, 40)).columns, 130))
 
 
 def print_summary(summary, title: str | None = None) -> None:

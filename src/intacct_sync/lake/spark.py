@@ -40,7 +40,6 @@ _LOCAL_CONF: dict[str, str] = {
     # Delta snapshot or an in-memory Arrow table, deduplicated with a total order (_seq).
     "spark.databricks.delta.merge.materializeSource": "none",
     "spark.databricks.delta.snapshotPartitions": "2",
-    "spark.databricks.delta.stalenessLimit": "1h",
     "spark.databricks.delta.properties.defaults.checkpointInterval": "50",
     "spark.databricks.delta.autoCompact.enabled": "false",
     "spark.databricks.delta.optimizeWrite.enabled": "false",
