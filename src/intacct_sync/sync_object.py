@@ -17,9 +17,11 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from intacct_sync.deletes import DeleteContext, apply_deletes
+from intacct_sync.deletes import DeleteContext, apply_deletes, keys_due
+from intacct_sync.entities import check_scope
 from intacct_sync.intacct.objects import ObjectSpec
 from intacct_sync.intacct.stats import scope
+from intacct_sync.reconcile import reconcile_run
 
 log = logging.getLogger("intacct_sync.sync")
 
@@ -44,7 +46,8 @@ class ObjectResult:
     ended_at: datetime | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
-    reconciliation: dict = field(default_factory=dict)
+    reconciliation: dict = field(default_factory=dict)  # _sync_runs reconciliation columns
+    keys_reconciled: bool = False  # a complete key set was compared this run
 
 
 @dataclass
@@ -96,11 +99,11 @@ class ObjectSync:
 
     def _sync(self, result: ObjectResult, start, end, full: bool, current, label: str) -> None:
         from intacct_sync.intacct.reader import Window
-        from intacct_sync.lake.writer import TableWriter
         from intacct_sync.pipeline import collect_keys, prefetch
 
         spec, s = self.spec, self.settings
         deadline = time.monotonic() + s.object_time_budget.total_seconds()
+        check_scope(self.client, self.entity)
         fields = self.client.lookup(spec.name)
         schema = _schema(fields)
         writer = self._writer(spec)
@@ -121,8 +124,25 @@ class ObjectSync:
         source = collect_keys(batches(), spec.key, keys) if start is None else batches()
         loaded = writer.load(source, schema, run_id=self.run_id, entity=self.entity, synced_at=result.started_at)
         result.inserted, result.updated = loaded.inserted, loaded.updated
-        ctx = DeleteContext(spec, self.client, writer, self._writer, self.run_id, self.now, result.warnings)
-        result.deleted += apply_deletes(ctx, start, end, keys, had_rows=current is not None)
+        self._after_load(result, writer, start, end, keys, current, label)
+
+    def _after_load(self, result: ObjectResult, writer, start, end, keys, current, label) -> None:
+        """Deletes (audit, key reconciliation, cascades), then counts and sums against Intacct."""
+        ctx = DeleteContext(
+            self.spec, self.client, writer, self._writer, self.run_id, self.now,
+            result.warnings, self.entity,
+        )
+        last = current.last_key_reconcile if current else None
+        due = keys_due(self.settings, last, result.started_at)
+        outcome = apply_deletes(ctx, start, end, keys, current is not None, reconcile_keys=due)
+        result.deleted += outcome.deleted
+        result.keys_reconciled = outcome.keys_reconciled
+        if self.settings.reconcile and writer.mode == "merge":  # append keeps every version
+            tag = f"{self.run_id}/{label}"
+            result.reconciliation = reconcile_run(
+                self.spec, self.client, writer.live_dataframe(), result.warnings,
+                entity=self.entity, window_end=end, calls=lambda: self.client.scoped_usage(tag)[0],
+            )
 
     def _writer(self, spec: ObjectSpec):
         from intacct_sync.lake.writer import TableWriter
@@ -140,7 +160,7 @@ class ObjectSync:
             if result.status == "succeeded":
                 self.state.advance(
                     self.spec.name, self.entity, result.watermark_after, self.run_id,
-                    full=result.mode != "incremental",
+                    full=result.mode != "incremental", reconciled_keys=result.keys_reconciled,
                 )
             self.state.record_run(
                 RunRecord(
@@ -152,6 +172,7 @@ class ObjectSync:
                     watermark_before=result.watermark_before,
                     watermark_after=result.watermark_after if result.status == "succeeded" else result.watermark_before,
                     error_message=result.error, warnings=json.dumps(result.warnings) if result.warnings else None,
+                    **result.reconciliation,
                 )
             )
         except Exception as exc:  # noqa: BLE001
