@@ -2,11 +2,16 @@
 
 Intacct keeps no tombstones. Three sources, per object, as its catalog entry declares:
 
-* a full read saw every live key, so any other key in the table is gone;
-* AUDITHISTORY rows with ACCESSMODE 'D' in the change window (when the user may read it;
-  otherwise a warning and a key reconciliation instead);
+* AUDITHISTORY rows with ACCESSMODE 'D' in the change window (objects with the ``audit`` or
+  ``cascade`` strategy: Intacct audits a line deleted on its own under the line's object type).
+  When the user may not read AUDITHISTORY: a warning, and a key reconciliation instead;
+* a key reconciliation: read only the keys and mark every other live row deleted. A full read
+  is one for free; otherwise it runs on a cadence (``key_reconcile_every``), on demand
+  (``reconcile_keys``), and on every run for objects without an audit trail (``reconcile``);
 * cascades: a deleted header takes its lines with it (APBILL -> APBILLITEM, APPYMTDETAIL;
   APPYMT -> APPYMTDETAIL; GLBATCH -> GLENTRY), since Intacct audits only the header.
+
+Rows are soft-deleted (``_deleted = true``) unless ``hard_delete`` is set.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from intacct_sync.intacct.objects import ObjectSpec, children_of
+from intacct_sync.intacct.objects import DeleteStrategy, ObjectSpec, children_of
 
 log = logging.getLogger("intacct_sync.deletes")
 
@@ -32,23 +37,49 @@ class DeleteContext:
     run_id: str
     now: Callable[[], datetime]
     warnings: list[str] = field(default_factory=list)
+    entity: str = ""  # an entity session sweeps only its entity's rows
+
+
+@dataclass(frozen=True)
+class DeleteOutcome:
+    deleted: int  # rows of the object's own table marked (or removed)
+    keys_reconciled: bool  # a complete key set was compared: stamp last_key_reconcile
+
+
+def keys_due(settings, last_key_reconcile: datetime | None, now: datetime) -> bool:
+    """Is a key reconciliation due this run (forced, never done, or older than the cadence)?"""
+    if settings.reconcile_keys or last_key_reconcile is None:
+        return True
+    return now - last_key_reconcile >= settings.key_reconcile_every
 
 
 def apply_deletes(
-    ctx: DeleteContext, start: datetime | None, end: datetime, keys_seen: list[pa.Array], had_rows: bool
-) -> int:
-    """Mark this run's deletes; returns how many rows of ``ctx.spec``'s table were marked."""
+    ctx: DeleteContext,
+    start: datetime | None,
+    end: datetime,
+    keys_seen: list[pa.Array],
+    had_rows: bool,
+    reconcile_keys: bool = False,
+) -> DeleteOutcome:
+    """Mark this run's deletes in ``ctx.spec``'s table (and cascade them to its lines)."""
     if start is None:
         # A full read saw every live key: anything else in the table is gone.
         if not had_rows:
-            return 0  # a brand-new table holds only what was just read
-        return ctx.writer.reconcile_keys(keys_seen, run_id=ctx.run_id, synced_at=ctx.now())
-    deleted = audit_deletes(ctx, start, end)
-    if deleted is None:
-        return reconcile_all_keys(ctx)
-    count = ctx.writer.mark_deleted(deleted, run_id=ctx.run_id, synced_at=ctx.now()) if deleted else 0
-    cascade(ctx, deleted)
-    return count
+            return DeleteOutcome(0, True)  # a brand-new table holds only what was just read
+        return DeleteOutcome(_sweep(ctx, keys_seen), True)
+    count = 0
+    if ctx.spec.deletes is DeleteStrategy.RECONCILE:
+        reconcile_keys = True  # no audit trail to read
+    else:
+        deleted = audit_deletes(ctx, start, end)
+        if deleted is None:
+            reconcile_keys = True
+        elif deleted:
+            count += ctx.writer.mark_deleted(deleted, run_id=ctx.run_id, synced_at=ctx.now())
+            cascade(ctx, deleted)
+    if reconcile_keys:
+        count += reconcile_all_keys(ctx)
+    return DeleteOutcome(count, reconcile_keys)
 
 
 def audit_deletes(ctx: DeleteContext, start: datetime, end: datetime) -> list[int] | None:
@@ -59,26 +90,32 @@ def audit_deletes(ctx: DeleteContext, start: datetime, end: datetime) -> list[in
         return ctx.client.audit_deletes(ctx.spec, start, end)
     except PermissionDenied as exc:
         message = (
-            f"AUDITHISTORY is not readable by this user ({exc.errornos or 'permission denied'}); "
-            "deletes were found by a key reconciliation instead, which costs more API calls. "
-            "Grant the web-services user 'View' on audit trails (custom reports permission)."
+            f"{ctx.spec.name}: AUDITHISTORY is not readable by this user "
+            f"({', '.join(exc.errornos) if exc.errornos else 'permission denied'}); deletes were "
+            "found by a key reconciliation instead, which reads every key. Grant the web-services "
+            "user 'View' on audit trails (Platform Services custom reports permission)."
         )
-        ctx.warnings.append(message)
-        log.warning("%s: %s", ctx.spec.name, message)
+        if message not in ctx.warnings:
+            ctx.warnings.append(message)
+        log.warning("%s", message)
         return None
 
 
 def reconcile_all_keys(ctx: DeleteContext) -> int:
     """Read only the keys from Intacct and mark every table row not among them as deleted."""
-    keys = list(ctx.client.read_keys(ctx.spec))
-    count = ctx.writer.reconcile_keys(keys, run_id=ctx.run_id, synced_at=ctx.now())
-    return count
+    return _sweep(ctx, list(ctx.client.read_keys(ctx.spec)))
+
+
+def _sweep(ctx: DeleteContext, keys: list[pa.Array]) -> int:
+    # An empty key set is refused by the writer (it would delete the whole table): an object
+    # that really emptied out needs a look by a person, the error says so.
+    return ctx.writer.reconcile_keys(
+        keys, run_id=ctx.run_id, synced_at=ctx.now(), entity=ctx.entity or None
+    )
 
 
 def cascade(ctx: DeleteContext, deleted_headers: list[int]) -> None:
     """Lines of deleted headers are deleted too (Intacct audits only the header)."""
-    if not deleted_headers:
-        return
     for child, parent in children_of(ctx.spec.name):
         ctx.writer_for(child).mark_deleted_where_parent(
             parent.field, deleted_headers, run_id=ctx.run_id, synced_at=ctx.now()

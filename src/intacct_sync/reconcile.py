@@ -1,0 +1,199 @@
+"""Reconciliation on every run: Intacct's own count and money sums against the Delta table.
+
+After an object is loaded, Intacct is asked for its row count (``query`` with ``pagesize`` 1,
+read ``totalcount``; PROTOCOL.md §9) and for the exact sums of the object's money fields
+(``query`` aggregates, grouped where the catalog says so, e.g. GLENTRY AMOUNT by TR_TYPE). The
+live rows of the table are summed the same way with exact decimals. Equal on every figure means
+the table holds what Intacct holds; anything else is a warning naming the object and the
+differences. Cost: one call for the count, one per page of aggregate rows (one page in practice),
+and one more only when they differ (to tell a real gap from changes made after the window end).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+
+from intacct_sync.intacct.objects import ObjectSpec
+
+log = logging.getLogger("intacct_sync.reconcile")
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Counts and sums of one object on both sides; sums keyed ``FIELD`` or ``FIELD[group]``."""
+
+    object: str
+    source_count: int
+    target_count: int
+    source_sums: dict[str, Decimal]
+    target_sums: dict[str, Decimal]
+    api_calls: int = 0
+    changed_after_window: int = 0  # Intacct rows modified after the window end (read next run)
+
+    @property
+    def matched(self) -> bool:
+        return self.source_count == self.target_count and self.source_sums == self.target_sums
+
+    def differences(self) -> list[str]:
+        """Each figure that differs, as ``what: Intacct X, table Y (table - Intacct = D)``."""
+        out = []
+        if self.source_count != self.target_count:
+            gap = self.target_count - self.source_count
+            out.append(f"rows: Intacct {self.source_count}, table {self.target_count} ({gap:+d})")
+        for name in sorted(set(self.source_sums) | set(self.target_sums)):
+            source = self.source_sums.get(name, Decimal(0))
+            target = self.target_sums.get(name, Decimal(0))
+            if source != target:
+                out.append(f"sum {name}: Intacct {source}, table {target} ({target - source:+})")
+        return out
+
+    def warning(self) -> str | None:
+        if self.matched:
+            return None
+        text = f"{self.object} does not reconcile with Intacct: " + "; ".join(self.differences())
+        if self.changed_after_window:
+            text += (
+                f". {self.changed_after_window} record(s) changed in Intacct after this run's "
+                "window end (the lag); they are read by the next run, check again then."
+            )
+        return text
+
+    def record_fields(self) -> dict:
+        """The ``_sync_runs`` columns (sums as JSON of exact decimal strings)."""
+        from intacct_sync.lake.compare import sums_json
+
+        return {
+            "source_count": self.source_count,
+            "target_count": self.target_count,
+            "source_sums": sums_json(self.source_sums),
+            "target_sums": sums_json(self.target_sums),
+            "reconciled": self.matched,
+            "reconcile_api_calls": self.api_calls,
+        }
+
+
+def reconcile(
+    spec: ObjectSpec,
+    client,  # IntacctClient (entity-scoped or top level with showprivate, as the read was)
+    table,  # pyspark DataFrame of the object's Delta table
+    *,
+    entity: str,
+    window_end: datetime,
+    calls: Callable[[], int],
+) -> Reconciliation:
+    """Compare Intacct's count and money sums of ``spec`` with the table's live rows.
+
+    ``calls`` returns the API calls made so far for this object; the difference is the cost.
+    """
+    before = calls()
+    source_count, source_sums = source_summary(spec, client)
+    target_count, target_sums = target_summary(spec, scoped(table, entity))
+    result = Reconciliation(spec.name, source_count, target_count, source_sums, target_sums)
+    if not result.matched:
+        result = _with_late_changes(result, spec, client, window_end)
+    return replace(result, api_calls=calls() - before)
+
+
+def reconcile_run(spec: ObjectSpec, client, table, warnings: list[str], **kwargs) -> dict:
+    """``reconcile`` for the pipeline: the run-row fields; a mismatch or a failure is a warning.
+
+    A reconciliation that cannot run does not fail the object: its data was loaded correctly.
+    """
+    try:
+        result = reconcile(spec, client, table, **kwargs)
+    except Exception as exc:  # noqa: BLE001
+        message = f"{spec.name}: reconciliation could not run ({exc.__class__.__name__}: {exc})"
+        warnings.append(message)
+        log.warning("%s", message)
+        return {"reconciled": None}
+    if result.warning():
+        warnings.append(result.warning())
+        log.warning("%s", result.warning())
+    else:
+        log.info(
+            "%s reconciles: %d rows, sums %s", spec.name, result.source_count, result.source_sums
+        )
+    return result.record_fields()
+
+
+def source_summary(spec: ObjectSpec, client) -> tuple[int, dict[str, Decimal]]:
+    count = _count(spec, client)
+    if not spec.money_fields:
+        return count, {}
+    groups = client.aggregate(spec.name, list(spec.money_fields), group_by=spec.money_group_by)
+    sums: dict[str, Decimal] = {}
+    for group, values in groups.items():
+        for name, value in values.items():
+            label = _label(name, spec.money_group_by, group)
+            sums[label] = sums.get(label, Decimal(0)) + value
+    return count, _complete(spec, sums)
+
+
+def _count(spec: ObjectSpec, client) -> int:
+    if spec.key == "RECORDNO":
+        return client.count(spec.name)
+    # Platform objects (user-defined dimensions) have no RECORDNO for the count query to
+    # select; they are small, so their keys are read and counted instead (PROTOCOL.md §6.3).
+    return sum(len(keys) for keys in client.read_keys(spec))
+
+
+def target_summary(spec: ObjectSpec, table) -> tuple[int, dict[str, Decimal]]:
+    from intacct_sync.lake.compare import live_summary
+    from intacct_sync.lake.schema import column_name
+
+    columns = {column_name(f): f for f in spec.money_fields}
+    if not spec.money_group_by:
+        count, sums = live_summary(table, list(spec.money_fields))
+        return count, _complete(spec, {columns[c]: v for c, v in sums.items()})
+    total, out = 0, {}
+    grouped = live_summary(table, list(spec.money_fields), [spec.money_group_by])
+    for (group,), (count, sums) in grouped.items():
+        total += count
+        for column, value in sums.items():
+            out[_label(columns[column], spec.money_group_by, group)] = value
+    return total, _complete(spec, out)
+
+
+def scoped(table, entity: str):
+    """The rows an entity session sees: its own and the shared ones (PROTOCOL.md §10)."""
+    if not entity or "megaentityid" not in table.columns:
+        return table
+    from pyspark.sql import functions as F
+
+    owner = F.coalesce(F.col("megaentityid"), F.lit(""))
+    return table.where(owner.isin("", entity))
+
+
+def _label(name: str, group_by: str | None, group: object) -> str:
+    if not group_by:
+        return name
+    # Intacct answers group values as text, the table has them typed: compare their text.
+    text = "" if group is None else str(group)
+    return f"{name}[{group_by}={text}]"
+
+
+def _complete(spec: ObjectSpec, sums: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Ungrouped fields always present (0 for an empty object); zero groups dropped."""
+    if spec.money_group_by:
+        return {k: v for k, v in sums.items() if v != 0}
+    return {name: sums.get(name, Decimal(0)) for name in spec.money_fields}
+
+
+def _with_late_changes(
+    result: Reconciliation, spec: ObjectSpec, client, window_end: datetime
+) -> Reconciliation:
+    """Count rows modified after the window end: a mismatch they explain is not a gap."""
+    from intacct_sync.intacct.filters import Cmp
+    from intacct_sync.intacct.values import format_timestamp
+
+    after = Cmp("greaterthan", spec.cursor, format_timestamp(window_end, client.timezone))
+    try:
+        late = client.count(spec.name, after)
+    except Exception as exc:  # noqa: BLE001 - the warning is still worth giving without it
+        log.info("%s: could not count late changes: %s", spec.name, exc)
+        return result
+    return replace(result, changed_after_window=late)
