@@ -146,3 +146,24 @@ def test_an_empty_page_converts_every_type_to_an_empty_column():
     for ftype in FieldType:
         column = to_arrow([], ftype)
         assert len(column) == 0 and column.type == ARROW_TYPES[ftype]
+
+
+def test_audit_creation_times_are_read_as_gmt_and_modification_times_in_the_company_zone():
+    # PROTOCOL.md §7: a never-modified bill shows AUWHENCREATED 22:50:21 next to WHENMODIFIED
+    # 15:50:21 (Pacific daylight time): the same instant.
+    from datetime import datetime, timezone
+
+    from lxml import etree
+
+    from intacct_sync.intacct.fields import Field, FieldType
+    from intacct_sync.intacct.records import build_batch
+
+    record = etree.fromstring(
+        "<APBILL><AUWHENCREATED>09/16/2013 22:50:21</AUWHENCREATED>"
+        "<WHENMODIFIED>09/16/2013 15:50:21</WHENMODIFIED></APBILL>"
+    )
+    fields = [Field("AUWHENCREATED", FieldType.TIMESTAMP), Field("WHENMODIFIED", FieldType.TIMESTAMP)]
+    row = build_batch([record], fields, tz="America/Los_Angeles", object_name="APBILL").to_pylist()[0]
+    instant = datetime(2013, 9, 16, 22, 50, 21, tzinfo=timezone.utc)
+    assert row["AUWHENCREATED"] == instant
+    assert row["WHENMODIFIED"] == instant

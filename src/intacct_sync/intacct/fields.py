@@ -50,6 +50,16 @@ ARROW_TYPES: dict[FieldType, pa.DataType] = {
 }
 
 
+# Timestamps Intacct keeps in GMT whatever the company's time zone preference (PROTOCOL.md §7:
+# AUWHENCREATED next to a Pacific WHENMODIFIED in a real capture; ACCESSTIME documented as GMT).
+UTC_TIMESTAMP_FIELDS = frozenset({"AUWHENCREATED", "ACCESSTIME"})
+
+
+def timestamp_zone(field_name: str, company_zone: str) -> str:
+    """The zone a naive timestamp of this field is written in."""
+    return "UTC" if field_name in UTC_TIMESTAMP_FIELDS else company_zone
+
+
 @dataclass(frozen=True)
 class Field:
     """One field of an Intacct object, as ``lookup`` describes it."""

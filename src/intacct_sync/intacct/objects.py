@@ -146,6 +146,8 @@ def udd_spec(object_name: str) -> ObjectSpec:
     )
 
 
-def children_of(name: str, catalog: dict[str, ObjectSpec] = CATALOG) -> list[tuple[ObjectSpec, Parent]]:
+def children_of(
+    name: str, catalog: dict[str, ObjectSpec] = CATALOG
+) -> list[tuple[ObjectSpec, Parent]]:
     """The line objects whose records die with a record of ``name`` (delete cascades)."""
     return [(spec, p) for spec in catalog.values() for p in spec.parents if p.object == name]

@@ -21,14 +21,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from lxml import etree
 
 from intacct_sync.intacct import envelope
 from intacct_sync.intacct.errors import PaginationLoop, ResultIdExpired
-from intacct_sync.intacct.fields import Field, FieldType
+from intacct_sync.intacct.fields import Field, FieldType, timestamp_zone
 from intacct_sync.intacct.filters import And, Cmp, Filter, Or
 from intacct_sync.intacct.objects import ObjectSpec
 from intacct_sync.intacct.records import Page, Window, build_batch, data_int
@@ -125,13 +124,11 @@ class WindowFilters:
         )
 
     def created_bound(self) -> str:
-        # The creation field may be kept in UTC (AUWHENCREATED, §7) or in the company zone:
-        # compare with the earlier of the two wall times, a superset that dedupe absorbs.
+        # The creation field is written in UTC (AUWHENCREATED) or in the company zone (§7).
         start = self.window.start
         assert start is not None
-        local = start.astimezone(ZoneInfo(self.tz)).replace(tzinfo=None)
-        utc = start.astimezone(timezone.utc).replace(tzinfo=None)
-        earliest: datetime = min(local, utc)
+        zone = ZoneInfo(timestamp_zone(self.spec.created or "", self.tz))
+        earliest = start.astimezone(zone).replace(tzinfo=None)
         fmt = DATE_FORMAT if self.created_type is FieldType.DATE else TIMESTAMP_FORMAT
         return earliest.strftime(fmt)
 

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import pyarrow as pa
 from lxml import etree
 
-from intacct_sync.intacct.fields import Field, arrow_schema
+from intacct_sync.intacct.fields import Field, arrow_schema, timestamp_zone
 from intacct_sync.intacct.values import to_arrow
 
 
@@ -73,7 +73,7 @@ def build_batch(
     names = [f.name for f in fields]
     columns = raw_columns(records, names)
     arrays = [
-        to_arrow(col, f.type, tz=tz, object_name=object_name, name=f.name)
+        to_arrow(col, f.type, tz=timestamp_zone(f.name, tz), object_name=object_name, name=f.name)
         for col, f in zip(columns, fields, strict=True)
     ]
     return pa.RecordBatch.from_arrays(arrays, schema=arrow_schema(fields))
