@@ -13,6 +13,12 @@ from collections.abc import Sequence
 
 from intacct_sync import __version__
 from intacct_sync.config import ConfigError, Settings, load_settings
+from intacct_sync.intacct.errors import (
+    CompanyExpiredError,
+    NotAuthorizedError,
+    SenderCredentialsError,
+    UserCredentialsError,
+)
 
 log = logging.getLogger("intacct_sync")
 
@@ -77,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](settings)
     except ConfigError as exc:
         print(f"intacct-sync: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except (SenderCredentialsError, UserCredentialsError, NotAuthorizedError, CompanyExpiredError) as exc:
+        print(f"intacct-sync: Intacct refused the login: {exc}", file=sys.stderr)
         return EXIT_CONFIG
 
 
