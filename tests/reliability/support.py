@@ -38,7 +38,9 @@ def fast_policy(sleep: SleepRecorder | None = None, **overrides) -> RetryPolicy:
     return RetryPolicy(sleep=sleep or SleepRecorder(), **base)
 
 
-def fast_client(emulator, settings, *, retry: RetryPolicy | None = None, credentials=None, **kw) -> IntacctClient:
+def fast_client(
+    emulator, settings, *, retry: RetryPolicy | None = None, credentials=None, **kw
+) -> IntacctClient:
     """The real client against ``emulator`` with short waits and a short read timeout."""
     creds = credentials or emulator.credentials
     return IntacctClient(

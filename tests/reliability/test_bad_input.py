@@ -69,7 +69,9 @@ SETTINGS_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("args", "says"), SETTINGS_CASES, ids=[" ".join(a)[:40] for a, _ in SETTINGS_CASES])
+@pytest.mark.parametrize(
+    ("args", "says"), SETTINGS_CASES, ids=[" ".join(a)[:40] for a, _ in SETTINGS_CASES]
+)
 def test_bad_setting_is_refused_with_exit_2(cli, args, says):
     code, text = cli(*args)
     assert code == 2
@@ -78,8 +80,13 @@ def test_bad_setting_is_refused_with_exit_2(cli, args, says):
 
 @pytest.mark.parametrize(
     "endpoint",
-    ["http://api.intacct.com/ia/xml/xmlgw.phtml", "ftp://127.0.0.1/x", "http://10.0.0.8/ia/xml/xmlgw.phtml",
-     "http://user:hunter2@example.com/x", "not a url"],
+    [
+        "http://api.intacct.com/ia/xml/xmlgw.phtml",
+        "ftp://127.0.0.1/x",
+        "http://10.0.0.8/ia/xml/xmlgw.phtml",
+        "http://user:hunter2@example.com/x",
+        "not a url",
+    ],
 )
 def test_endpoint_that_is_not_https_or_loopback_is_refused(cli, endpoint):
     code, text = cli(endpoint=endpoint)
@@ -95,8 +102,12 @@ def _config(tmp_path, text: str) -> str:
 
 @pytest.mark.parametrize(
     ("text", "says"),
-    [("schema: x\nshcema: typo\n", "unknown settings: shcema"), ("schema: [unclosed\n", "not valid YAML"),
-     ("- just\n- a list\n", "mapping"), ("page_size: lots\n", "page_size")],
+    [
+        ("schema: x\nshcema: typo\n", "unknown settings: shcema"),
+        ("schema: [unclosed\n", "not valid YAML"),
+        ("- just\n- a list\n", "mapping"),
+        ("page_size: lots\n", "page_size"),
+    ],
 )
 def test_bad_config_file_is_refused(cli, tmp_path, text, says):
     code, out = cli("--config", _config(tmp_path, text))
@@ -122,11 +133,16 @@ def test_missing_credentials_name_the_variables(cli, monkeypatch):
 
 # --- credentials the emulator refuses (the login happens before Spark starts) ----------------
 
+
 @pytest.mark.parametrize(
     ("variable", "value", "says"),
-    [("INTACCT_SENDER_PASSWORD", "wrong-sender", "sender"), ("INTACCT_USER_PASSWORD", "wrong-user", "user"),
-     ("INTACCT_COMPANY_ID", "NOSUCHCO", "company"), ("INTACCT_USER_ID", "nobody", "user"),
-     ("INTACCT_SENDER_ID", "stranger", "sender")],
+    [
+        ("INTACCT_SENDER_PASSWORD", "wrong-sender", "sender"),
+        ("INTACCT_USER_PASSWORD", "wrong-user", "user"),
+        ("INTACCT_COMPANY_ID", "NOSUCHCO", "company"),
+        ("INTACCT_USER_ID", "nobody", "user"),
+        ("INTACCT_SENDER_ID", "stranger", "sender"),
+    ],
 )
 def test_wrong_credentials_fail_the_login_with_exit_2(cli, monkeypatch, variable, value, says):
     monkeypatch.setenv(variable, value)
@@ -136,7 +152,9 @@ def test_wrong_credentials_fail_the_login_with_exit_2(cli, monkeypatch, variable
 
 
 def test_sender_not_authorized_for_the_company(cli, emulator_module):
-    emulator_module.company.settings.unauthorized_senders.add(emulator_module.credentials["sender_id"])
+    emulator_module.company.settings.unauthorized_senders.add(
+        emulator_module.credentials["sender_id"]
+    )
     try:
         code, out = cli()
     finally:
@@ -160,6 +178,7 @@ def test_unknown_object_name(cli):
 
 # --- secret scope (Databricks' API cannot run here: a fake fetch stands in) ------------------
 
+
 def test_missing_secret_scope_says_how_to_add_the_keys():
     with pytest.raises(ConfigError, match=r"secret scope 'nightly'.*put-secret nightly"):
         load_secrets("nightly", env={}, fetch=lambda scope, key: None)
@@ -174,6 +193,7 @@ def test_secret_scope_missing_one_key_names_it():
 
 
 # --- hostile responses through the real transport -------------------------------------------
+
 
 class _Canned(BaseHTTPRequestHandler):
     body = b""
@@ -219,15 +239,20 @@ def canned():
 
 
 def _post(url: str, max_bytes: int = 256 * 1024 * 1024):
-    gateway = Gateway(retry=fast_policy(max_attempts=2), max_response_bytes=max_bytes, timeout=(2.0, 10.0))
+    gateway = Gateway(
+        retry=fast_policy(max_attempts=2), max_response_bytes=max_bytes, timeout=(2.0, 10.0)
+    )
     try:
         return gateway.post(url, b"<request/>", functions=["query"], sent_session=True)
     finally:
         gateway.close()
 
 
-BOMB = b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">
-<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;">]><response><control><status>&lol3;</status></control></response>"""
+BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+    b"<response><control><status>&lol3;</status></control></response>"
+)
 XXE = b"""<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>
 <response><control><status>&x;</status></control></response>"""
 
@@ -255,7 +280,10 @@ def test_streamed_response_past_the_limit_is_cut_off(canned):
 
 
 def test_invalid_utf8_is_a_clear_error(canned):
-    body = b'<?xml version="1.0" encoding="UTF-8"?><response><control><status>\xff\xfe bad</status></control></response>'
+    body = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b"<response><control><status>\xff\xfe bad</status></control></response>"
+    )
     with pytest.raises(E.IntacctError) as caught:
         _post(canned(body))
     assert str(caught.value)
@@ -264,17 +292,20 @@ def test_invalid_utf8_is_a_clear_error(canned):
 
 # --- values that do not fit their declared type (the real page builder) --------------------
 
+
 def _records(xml: str):
     return list(etree.fromstring(f"<data>{xml}</data>"))
 
 
 @pytest.mark.parametrize(
     ("field", "text"),
-    [(Field("RECORDNO", FieldType.INTEGER), "12abc"),
-     (Field("TOTALDUE", FieldType.CURRENCY), "12,34.5.6"),
-     (Field("TOTALDUE", FieldType.CURRENCY), "1" * 40 + ".5"),  # more digits than decimal(38,10)
-     (Field("WHENDUE", FieldType.DATE), "31/31/2024"),
-     (Field("ONHOLD", FieldType.BOOLEAN), "perhaps")],
+    [
+        (Field("RECORDNO", FieldType.INTEGER), "12abc"),
+        (Field("TOTALDUE", FieldType.CURRENCY), "12,34.5.6"),
+        (Field("TOTALDUE", FieldType.CURRENCY), "1" * 40 + ".5"),  # more digits than decimal(38,10)
+        (Field("WHENDUE", FieldType.DATE), "31/31/2024"),
+        (Field("ONHOLD", FieldType.BOOLEAN), "perhaps"),
+    ],
     ids=["integer", "money text", "money too many digits", "date", "boolean"],
 )
 def test_value_that_does_not_fit_its_type_fails_the_page(field, text):
