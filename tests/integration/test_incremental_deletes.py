@@ -1,0 +1,136 @@
+"""Deletes reach the tables three ways: AUDITHISTORY, key reconciliation, header cascades."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from pyspark.sql import functions as F
+
+from intacct_sync.lake.state import StateStore
+from intacct_sync.runner import run_sync
+from tests.support.lake_check import check_all
+from tests.support.sync import client_for, settings_for
+
+pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
+
+BILLS = ("APBILL", "APBILLITEM", "APPYMTDETAIL")
+
+
+def rows(spark, names, table: str, key: int) -> list:
+    return spark.table(names.qualified(table)).where(F.col("recordno") == key).collect()
+
+
+def first_key(company, name: str, **where) -> int:
+    return next(
+        int(r["RECORDNO"])
+        for r in company.rows(name)
+        if all(r[k] == str(v) for k, v in where.items())
+    )
+
+
+def sync(spark, emulator, settings):
+    with client_for(emulator, settings) as client:
+        summary = run_sync(settings, client=client, spark=spark, now=emulator.clock.now)
+    assert [(r.object, r.error) for r in summary.failed] == []
+    return {r.object: r for r in summary.results}
+
+
+def test_header_line_and_recreated_bill_deletes_end_as_intacct_has_them(
+    spark, lake_names, emulator
+):
+    company = emulator.company
+    settings = settings_for(emulator, lake_names, objects=BILLS)
+    sync(spark, emulator, settings)
+    paid = first_key(company, "APPYMTDETAIL")
+    header = int(company.rows("APPYMTDETAIL")[0]["RECORDKEY"])  # a bill with lines and payments
+    lines = [
+        int(r["RECORDNO"]) for r in company.rows("APBILLITEM") if r["RECORDKEY"] == str(header)
+    ]
+    lone = next(
+        int(r["RECORDNO"]) for r in company.rows("APBILLITEM") if int(r["RECORDKEY"]) != header
+    )
+    recreated = next(
+        int(r["RECORDNO"]) for r in company.rows("APBILL") if int(r["RECORDNO"]) != header
+    )
+    emulator.clock.advance(timedelta(minutes=10))
+    company.delete("APBILL", header)
+    company.delete("APBILLITEM", lone)  # audited as 'apbillitem' on its own
+    new_key = company.recreate_bill(recreated)
+    emulator.clock.advance(timedelta(minutes=10))
+
+    by = sync(spark, emulator, settings)
+
+    check_all(spark, lake_names, company, list(BILLS))
+    assert by["APBILL"].deleted == 2 and by["APBILLITEM"].deleted >= 1
+    assert [r["_deleted"] for r in rows(spark, lake_names, "ap_bill", header)] == [True]
+    assert all(r["_deleted"] for k in lines for r in rows(spark, lake_names, "ap_bill_item", k))
+    assert [r["_deleted"] for r in rows(spark, lake_names, "ap_payment_detail", paid)] == [True]
+    assert [r["_deleted"] for r in rows(spark, lake_names, "ap_bill_item", lone)] == [True]
+    # The bill recreated from Purchasing: its old key deleted, the new one live, one live row.
+    assert [r["_deleted"] for r in rows(spark, lake_names, "ap_bill", recreated)] == [True]
+    assert [r["_deleted"] for r in rows(spark, lake_names, "ap_bill", new_key)] == [False]
+
+
+def test_hard_delete_removes_the_rows(spark, lake_names, emulator):
+    settings = settings_for(
+        emulator, lake_names, objects=("APBILL", "APBILLITEM"), hard_delete=True
+    )
+    sync(spark, emulator, settings)
+    bill = first_key(emulator.company, "APBILL")
+    emulator.company.delete("APBILL", bill)
+    emulator.clock.advance(timedelta(minutes=5))
+    sync(spark, emulator, settings)
+    assert rows(spark, lake_names, "ap_bill", bill) == []
+    item = spark.table(lake_names.qualified("ap_bill_item"))
+    assert item.where(F.col("recordkey") == bill).count() == 0
+    assert item.where("_deleted").count() == 0
+
+
+def test_forbidden_audit_history_falls_back_to_key_reconciliation_with_a_warning(
+    spark, lake_names, emulator
+):
+    settings = settings_for(emulator, lake_names, objects=("APBILL",))
+    sync(spark, emulator, settings)
+    emulator.company.settings.forbidden = {"AUDITHISTORY"}
+    bill = first_key(emulator.company, "APBILL")
+    emulator.company.delete("APBILL", bill)
+    emulator.clock.advance(timedelta(minutes=5))
+
+    result = sync(spark, emulator, settings)["APBILL"]
+
+    assert result.deleted == 1
+    assert [r["_deleted"] for r in rows(spark, lake_names, "ap_bill", bill)] == [True]
+    assert len(result.warnings) == 1 and "AUDITHISTORY is not readable" in result.warnings[0]
+    assert result.keys_reconciled
+    runs = spark.table(lake_names.qualified("_sync_runs")).where(F.col("object") == "APBILL")
+    warnings = runs.orderBy(F.col("started_at").desc()).first()
+    assert "AUDITHISTORY" in json.loads(warnings["warnings"])[0]
+    check_all(spark, lake_names, emulator.company, ["APBILL"])
+
+
+def test_key_reconciliation_catches_an_unaudited_delete_on_its_cadence_or_on_demand(
+    spark, lake_names, emulator
+):
+    company = emulator.company
+    settings = settings_for(emulator, lake_names, objects=("VENDOR",))
+    sync(spark, emulator, settings)
+    state = StateStore(spark, lake_names)
+    stamped = state.get("VENDOR", "").last_key_reconcile
+    assert stamped is not None  # the full read compared every key
+    vendor = first_key(company, "VENDOR")
+    company.delete("VENDOR", vendor)
+    company.store.execute("DELETE FROM AUDITHISTORY WHERE OBJECTKEY = ?", (str(vendor),))
+    emulator.clock.advance(timedelta(minutes=5))
+
+    sync(spark, emulator, settings)  # not due yet: the audit trail has nothing to say
+    assert [r["_deleted"] for r in rows(spark, lake_names, "vendor", vendor)] == [False]
+    assert state.get("VENDOR", "").last_key_reconcile == stamped
+
+    emulator.clock.advance(timedelta(minutes=5))
+    forced = sync(spark, emulator, settings.with_overrides(reconcile_keys=True))["VENDOR"]
+    assert forced.deleted == 1 and forced.keys_reconciled
+    assert [r["_deleted"] for r in rows(spark, lake_names, "vendor", vendor)] == [True]
+    assert state.get("VENDOR", "").last_key_reconcile > stamped
+    check_all(spark, lake_names, company, ["VENDOR"])

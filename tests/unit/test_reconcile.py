@@ -1,0 +1,73 @@
+"""Reconciliation figures and the key-reconciliation cadence, without Spark or HTTP."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from intacct_sync.config import Settings
+from intacct_sync.deletes import keys_due
+from intacct_sync.intacct.objects import CATALOG
+from intacct_sync.reconcile import Reconciliation, _complete, _label
+
+NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
+
+
+def figures(**changes) -> Reconciliation:
+    base = dict(
+        object="APBILL",
+        source_count=300,
+        target_count=300,
+        source_sums={"TOTALDUE": Decimal("10.10"), "TOTALENTERED": Decimal("20.00")},
+        target_sums={"TOTALDUE": Decimal("10.1000000000"), "TOTALENTERED": Decimal("20")},
+    )
+    return Reconciliation(**{**base, **changes})
+
+
+def test_equal_figures_match_whatever_the_decimal_scale():
+    check = figures()
+    assert check.matched and check.warning() is None and check.differences() == []
+
+
+def test_a_mismatch_names_the_object_and_each_difference():
+    check = figures(
+        target_count=299, target_sums={"TOTALDUE": Decimal("9.10"), "TOTALENTERED": Decimal("20")}
+    )
+    assert not check.matched
+    assert check.differences() == [
+        "rows: Intacct 300, table 299 (-1)",
+        "sum TOTALDUE: Intacct 10.10, table 9.10 (-1.00)",
+    ]
+    assert check.warning().startswith("APBILL does not reconcile with Intacct: rows:")
+
+
+def test_late_changes_are_named_in_the_warning():
+    check = figures(target_count=299, changed_after_window=1)
+    assert "1 record(s) changed in Intacct after this run's window end" in check.warning()
+
+
+def test_run_row_fields_keep_exact_decimal_strings():
+    fields = figures(api_calls=2).record_fields()
+    assert fields["reconciled"] is True and fields["reconcile_api_calls"] == 2
+    assert json.loads(fields["source_sums"]) == {"TOTALDUE": "10.10", "TOTALENTERED": "20.00"}
+    assert (fields["source_count"], fields["target_count"]) == (300, 300)
+
+
+def test_grouped_sums_are_labelled_by_group_text_and_empty_groups_dropped():
+    glentry = CATALOG["GLENTRY"]
+    assert (
+        _label("AMOUNT", "TR_TYPE", -1) == _label("AMOUNT", "TR_TYPE", "-1") == "AMOUNT[TR_TYPE=-1]"
+    )
+    sums = {"AMOUNT[TR_TYPE=1]": Decimal(5), "AMOUNT[TR_TYPE=-1]": Decimal(0)}
+    assert _complete(glentry, sums) == {"AMOUNT[TR_TYPE=1]": Decimal(5)}
+    assert _complete(CATALOG["APBILL"], {}) == {"TOTALENTERED": Decimal(0), "TOTALDUE": Decimal(0)}
+
+
+def test_key_reconciliation_is_due_when_never_done_after_its_cadence_or_when_forced():
+    settings = Settings(progress=False)
+    assert settings.key_reconcile_every == timedelta(days=7)
+    assert keys_due(settings, None, NOW)
+    assert not keys_due(settings, NOW - timedelta(days=6, hours=23), NOW)
+    assert keys_due(settings, NOW - timedelta(days=7), NOW)
+    assert keys_due(settings.with_overrides(reconcile_keys=True), NOW, NOW)
