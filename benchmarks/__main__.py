@@ -53,20 +53,25 @@ def _load() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def run(quick: bool, latency: float | None, log=print) -> dict:
+def run(quick: bool, latency: float | None, save, log=print) -> dict:
+    """Every measurement; ``save(results)`` after each part, so a late failure loses nothing."""
     from intacct_sync.lake.staging import default_transfer
 
     sizes = QUICK if quick else FULL
     if latency is not None:
         sizes = [e2e.Size(s.label, s.scale, s.bills, s.latency and latency) for s in sizes]
-    results: dict = {"machine": machine()}
+    results: dict = {"machine": machine(), "sizes": []}
     log("parse throughput ...")
     results["parse"] = parse.run(rounds=7 if quick else 21)
-    results["sizes"] = [e2e.measure(size, log) for size in sizes]
+    save(results)
+    for size in sizes:
+        results["sizes"].append(e2e.measure(size, log))
+        save(results)
     log("lake transfers ...")
     results["lake"] = e2e.lake_transfer(50_000 if quick else 200_000)
     results["default_transfer"] = {"local": default_transfer(None), "databricks": "arrow"}
     results["machine"]["load_after"] = _load()
+    save(results)
     return results
 
 
@@ -76,23 +81,31 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--quick", action="store_true", help="smaller sizes (20k and 100k rows)")
     parser.add_argument("--out", help="write the Markdown report to this file (BENCHMARKS.md)")
-    parser.add_argument("--json", help="also write the raw figures to this JSON file")
+    parser.add_argument(
+        "--json", default=".bench/results.json", help="raw figures, saved after every part"
+    )
+    parser.add_argument("--render", metavar="JSON", help="only re-render a saved --json file")
     parser.add_argument(
         "--latency", type=float, help="seconds per request for the latency run (default 0.25)"
     )
     args = parser.parse_args(argv)
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
-    results = run(args.quick, args.latency, say)
-    results["command"] = "python -m benchmarks " + shlex.join(
-        sys.argv[1:] if argv is None else argv
-    )
+    if args.render:
+        results = json.loads(Path(args.render).read_text())
+    else:
+        command = "python -m benchmarks " + shlex.join(sys.argv[1:] if argv is None else argv)
+        results = run(args.quick, args.latency, lambda r: _save(args.json, r, command), say)
     text = render(results)
     print(text)
     if args.out:
         Path(args.out).write_text(text)
         say(f"wrote {args.out}")
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1))
+
+
+def _save(path: str, results: dict, command: str) -> None:
+    results["command"] = command
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+_STAGE = {
+    "tree": "building the checked tree (safety scan, lxml parse, status checks)",
+    "walk": "walking records into per-column string lists",
+    "arrow": "the typed Arrow conversion",
+}
+
 
 def _parse(p: dict) -> str:
     r = p["rows_per_s"]
@@ -12,9 +18,9 @@ def _parse(p: dict) -> str:
         f"Our parser turns a 2000-row page into a typed Arrow batch at {r['ours']:,.0f} rows/s, "
         f"{r['ours'] / r['lxml']:.2f}x the speed of merely walking the lxml tree and "
         f"{r['ours'] / r['xmltodict']:.1f}x xmltodict (which yields untyped strings); its "
-        f"largest stage is {biggest} ({stages[biggest] / total:.0%} of its time). A page costs "
-        f"{p['seconds']['ours'] * 1000:.0f} ms to parse against about a second to fetch from "
-        "Intacct, so parsing is not what bounds a real run."
+        f"largest stage is {_STAGE[biggest]} ({stages[biggest] / total:.0%} of its time). "
+        f"A page costs {p['seconds']['ours'] * 1000:.0f} ms to parse against about a second "
+        "to fetch from Intacct, so parsing is not what bounds a real run."
     )
 
 
@@ -30,10 +36,15 @@ def _e2e(sizes: list[dict]) -> str:
             f"bare Spark load of the same rows; producing pages (HTTP + parse, in the prefetch "
             f"thread) took {busy:.0%} of the wall time, "
             f"{sync['first_page_after_s']:.0f} s passed before the first page (lookup, state "
-            f"tables, watermarks) and {sync['tail_s']:.0f} s after the last (staging flush, "
-            "MERGE, run records)"
+            "tables, target table creation: no page is fetched until the writer asks) and "
+            f"{sync['tail_s']:.0f} s after the last (staging flush, MERGE, run records)"
         )
-    return "End to end, " + "; ".join(parts) + "."
+    big = sizes[-1]["sync"]
+    budget = "within" if big["seconds"] <= 600 else "over"
+    return (
+        "End to end, " + "; ".join(parts) + f". The largest run ({big['rows_read']:,} rows) took "
+        f"{big['seconds'] / 60:.1f} minutes, {budget} the 10-minute budget on this machine."
+    )
 
 
 def _latency(sizes: list[dict]) -> str:
@@ -79,7 +90,7 @@ def _memory_calls(sizes: list[dict]) -> str:
 
 
 def _lake(lake: dict, default: dict) -> str:
-    r = lake["rows_per_s"]
+    r = {t: lake["rows"] / lake["seconds"][f"initial_{t}"] for t in ("arrow", "parquet")}
     names = {"arrow": "createDataFrame(Arrow)", "parquet": "Parquet staging"}
     fast, slow = sorted(("arrow", "parquet"), key=lambda t: -r[t])
     return (
