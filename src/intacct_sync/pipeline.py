@@ -126,8 +126,8 @@ class Pipeline:
             )
         return sorted(specs.values(), key=lambda s: (s.tier, s.name))
 
-    def run(self) -> RunSummary:
-        specs = self.resolve_objects()
+    def run(self, specs: list[ObjectSpec] | None = None) -> RunSummary:
+        specs = specs if specs is not None else self.resolve_objects()
         self.state  # noqa: B018 - state tables and watermarks, once, before the threads start
         summary = RunSummary(self.run_id)
         targets = [(spec, entity) for spec in specs for entity in (self.settings.entities or ("",))]

@@ -48,13 +48,12 @@ def run_sync(settings: Settings, *, client=None, spark=None, now=None, run_id=No
     own_client = client is None
     client = client or make_client(settings)
     try:
-        if spark is None:
-            # Log in and check the object names before a local JVM takes its half minute to
-            # start, so bad credentials or a misspelled object fail in seconds.
-            Pipeline.resolve_objects_for(settings, client)
+        # Log in and check the object names before a local JVM takes its half minute to start,
+        # so bad credentials or a misspelled object fail in seconds.
+        specs = Pipeline.resolve_objects_for(settings, client)
         spark = spark or get_spark(settings.warehouse)
         pipeline = Pipeline(settings, client, spark, now=now or utcnow, run_id=run_id)
-        return pipeline.run()
+        return pipeline.run(specs)
     finally:
         if own_client:
             client.close()
