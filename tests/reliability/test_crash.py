@@ -25,7 +25,7 @@ from intacct_sync.emulator import Emulator
 from tests.reliability.support import Tally
 from tests.support.lake_check import check_all
 
-pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
+pytestmark = [pytest.mark.spark]
 
 OBJECTS = ("VENDOR", "GLBATCH", "FUND")
 SCHEMA = "crash"

@@ -28,7 +28,7 @@ from tests.reliability.support import FAULT_TIMEOUT, Tally, fast_client, table_m
 from tests.support.lake_check import check_all, check_table
 from tests.support.sync import settings_for
 
-pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
+pytestmark = [pytest.mark.spark]
 
 # Keyset query objects and a readByQuery+readMore one. APBILL is left out: its AUWHENCREATED is
 # read in the company zone while the checker expects GMT (PROTOCOL.md §7 calls it unconfirmed).

@@ -14,7 +14,7 @@ from tests.reliability.support import SleepRecorder, fast_client, fast_policy, t
 from tests.support.lake_check import check_all
 from tests.support.sync import settings_for
 
-pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
+pytestmark = [pytest.mark.spark]
 
 
 def test_never_more_requests_in_flight_than_configured(spark, lake_names):

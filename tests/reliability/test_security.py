@@ -26,7 +26,6 @@ def _leaks(text: str) -> list[str]:
 
 
 @pytest.mark.spark
-@pytest.mark.xdist_group("spark")
 def test_canary_passwords_appear_nowhere_the_run_leaves_anything(spark, lake_names, caplog, capsys):
     caplog.set_level(logging.DEBUG)
     with Emulator(seed=9, scale="small") as emu:
