@@ -12,13 +12,14 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import pyarrow as pa
 
 from intacct_sync.deletes import DeleteContext, apply_deletes, keys_due
-from intacct_sync.entities import check_scope
+from intacct_sync.entities import check_scope, table_lock
 from intacct_sync.intacct.objects import ObjectSpec
 from intacct_sync.intacct.stats import scope
 from intacct_sync.reconcile import reconcile_run
@@ -89,7 +90,9 @@ class ObjectSync:
             full = s.full_refresh or current is None
             result.mode = "backfill" if s.backfill_from else ("full" if full else "incremental")
             start, end = window_bounds(result.watermark_before, result.started_at, s, full)
-            self._sync(result, start, end, full, current, label)
+            # Entity sessions of one object share its table: one writes at a time.
+            with table_lock(self.spec.table) if self.entity else nullcontext():
+                self._sync(result, start, end, full, current, label)
             result.watermark_after = end
             result.status = "succeeded"
         except Exception as exc:  # noqa: BLE001 - one object failing must not stop the others
