@@ -11,6 +11,8 @@ without any error. ``check_scope`` turns that into a clear failure.
 
 from __future__ import annotations
 
+import threading
+
 
 class EntityScopeError(RuntimeError):
     """The Intacct session is not at the level the settings ask for."""
@@ -38,3 +40,18 @@ def check_scope(client, wanted: str) -> None:
         f"asked for entity {wanted!r} but Intacct opened the session at "
         f"{actual or 'the top level'!r}; check the entity ID in the entities setting."
     )
+
+
+_TABLE_LOCKS: dict[str, threading.Lock] = {}
+_GUARD = threading.Lock()
+
+
+def table_lock(table: str) -> threading.Lock:
+    """One entity session at a time writes a given table.
+
+    With ``entities``, the sessions of one object run in parallel and write the same table:
+    the first run would race to create it (Delta refuses concurrent creation), and later runs
+    would make their MERGEs conflict and retry. Other objects still sync in parallel.
+    """
+    with _GUARD:
+        return _TABLE_LOCKS.setdefault(table, threading.Lock())
