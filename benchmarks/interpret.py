@@ -55,16 +55,25 @@ def _latency(sizes: list[dict]) -> str:
         sync, latency = lat["sync"], lat["latency_s"]
         floor = sync["pages"] * latency / 2
         slots = lat["emulator_max_in_flight"]
+        paging = sync["seconds"] - sync["first_page_after_s"] - sync["tail_s"]
         return (
             f"With {latency} s of latency per request the {s['label']} run took "
             f"{sync['seconds']:.0f} s against a floor of {floor:.1f} s (pages x latency / 2 "
-            f"slots), {floor / sync['seconds']:.0%} of the way there; the emulator never saw more "
+            f"slots), {floor / sync['seconds']:.0%} of the way there. Pages arrived over "
+            f"{paging:.0f} s, during which the prefetch thread was busy fetching and parsing for "
+            f"{sync['produce_s']:.0f} s ({_bound(sync['produce_s'], paging)}); "
+            f"{sync['first_page_after_s'] + sync['tail_s']:.0f} s went to Spark work before the "
+            "first and after the last page. The emulator never saw more "
             f"than {slots} request(s) in flight, because one object's keyset pages are read "
-            "one after another (each page's filter needs the previous page's last row), and the "
-            "fixed Spark work before the first page and after the last does not overlap any "
-            "fetching."
+            "one after another (each page's filter needs the previous page's last row)."
         )
     return ""
+
+
+def _bound(producing: float, paging: float) -> str:
+    if producing >= 0.9 * paging:
+        return "so loading kept up and fetching was the bottleneck"
+    return "so the consumer (staging into the lake) held the fetching back part of the time"
 
 
 def _memory_calls(sizes: list[dict]) -> str:
@@ -85,7 +94,8 @@ def _memory_calls(sizes: list[dict]) -> str:
     return (
         f"The driver's peak RSS is {mem} ({growth:.2f}x for {scale:.0f}x the rows), {verdict}. "
         f"API calls per 1,000 rows are {calls} (the floor with 2000-row "
-        "pages is 0.5; the extra calls are the login, the lookup and the empty-cursor pass)."
+        "pages is 0.5; the extra calls are the login, the lookup, the empty-cursor pass and "
+        "the reconciliation's count and sums)."
     )
 
 

@@ -95,12 +95,13 @@ def latency_section(sizes: list[dict]) -> str:
             s["label"], f"{latency}", str(sync["pages"]), f"{floor:.1f}",
             f"{sync['pages'] * latency:.1f}", f"{sync['seconds']:.1f}",
             f"{floor / sync['seconds']:.0%}", f"{s['sync']['seconds']:.1f}",
-            str(lat["emulator_max_in_flight"]),
+            f"{sync['seconds'] - sync['first_page_after_s'] - sync['tail_s']:.1f}",
+            f"{sync['produce_s']:.1f}", str(lat["emulator_max_in_flight"]),
         ])  # fmt: skip
     header = [
         "size", "latency s/request", "pages", "floor s (pages x latency / 2 slots)",
         "one-slot floor s", "measured s", "floor / measured", "same sync, no latency s",
-        "max requests in flight seen",
+        "first to last page s", "page production s", "max requests in flight seen",
     ]  # fmt: skip
     return (
         "### 3. With simulated Intacct latency (emulator holds a slot per request; 2 slots)\n\n"
