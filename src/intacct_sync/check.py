@@ -51,9 +51,13 @@ def _check_intacct(settings: Settings, client) -> list[CheckResult]:
     for spec in specs:
         try:
             fields = client.lookup(spec.name)
-            page = next(iter(client.read_pages(spec, fields, Window(None, utcnow()), page_size=1)), None)
+            page = next(
+                iter(client.read_pages(spec, fields, Window(None, utcnow()), page_size=1)), None
+            )
             total = page.totalcount if page is not None else 0
-            out.append(CheckResult(spec.name, True, f"{len(fields)} fields, {total:,} rows in Intacct"))
+            out.append(
+                CheckResult(spec.name, True, f"{len(fields)} fields, {total:,} rows in Intacct")
+            )
         except Exception as exc:  # noqa: BLE001
             out.append(CheckResult(spec.name, False, f"{exc}"))
     return out
@@ -73,8 +77,10 @@ def _check_lake(settings: Settings) -> CheckResult:
         return CheckResult(label, True, "writable")
     except Exception as exc:  # noqa: BLE001
         return CheckResult(
-            label, False,
-            f"not writable: {exc}. Grant the job's identity USE CATALOG, USE SCHEMA, CREATE TABLE and MODIFY.",
+            label,
+            False,
+            f"not writable: {exc}. Grant the job's identity USE CATALOG, USE SCHEMA, "
+            "CREATE TABLE and MODIFY.",
         )
 
 

@@ -26,28 +26,49 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="intacct-sync", description=__doc__.splitlines()[0], allow_abbrev=False)
+    parser = argparse.ArgumentParser(
+        prog="intacct-sync", description=__doc__.splitlines()[0], allow_abbrev=False
+    )
     parser.add_argument("--version", action="version", version=f"intacct-sync {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     target = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-    target.add_argument("--config", help="YAML file of settings (flags and environment win over it)")
+    target.add_argument(
+        "--config", help="YAML file of settings (flags and environment win over it)"
+    )
     target.add_argument("--catalog", help="Unity Catalog catalog (default main)")
     target.add_argument("--schema", help="schema for the tables (default intacct)")
-    target.add_argument("--warehouse", help="local runs: warehouse directory (default ./.lakehouse)")
-    target.add_argument("--secret-scope", dest="secret_scope", help="Databricks secret scope (default intacct)")
+    target.add_argument(
+        "--warehouse", help="local runs: warehouse directory (default ./.lakehouse)"
+    )
+    target.add_argument(
+        "--secret-scope", dest="secret_scope", help="Databricks secret scope (default intacct)"
+    )
     target.add_argument("--endpoint-url", dest="endpoint_url", help="Intacct XML gateway URL")
-    target.add_argument("--entity", dest="entities", action="append", help="entity (location) ID; repeatable")
-    target.add_argument("--timezone", help="time zone of Intacct's timestamps (default America/Los_Angeles)")
+    target.add_argument(
+        "--entity", dest="entities", action="append", help="entity (location) ID; repeatable"
+    )
+    target.add_argument(
+        "--timezone", help="time zone of Intacct's timestamps (default America/Los_Angeles)"
+    )
     target.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
-    run = sub.add_parser("run", parents=[target], allow_abbrev=False, help="sync Intacct into Delta tables")
+    run = sub.add_parser(
+        "run", parents=[target], allow_abbrev=False, help="sync Intacct into Delta tables"
+    )
     run.add_argument("--objects", help="comma list of objects, e.g. APBILL,VENDOR (default: all)")
     run.add_argument("--exclude", help="comma list of objects to leave out")
     run.add_argument("--full-refresh", dest="full_refresh", action="store_true", default=None)
-    run.add_argument("--backfill-from", dest="backfill_from", help="re-read changes since this date (YYYY-MM-DD)")
-    run.add_argument("--reconcile-keys", dest="reconcile_keys", action="store_true", default=None,
-                     help="also compare every key with Intacct and mark missing rows deleted")
+    run.add_argument(
+        "--backfill-from", dest="backfill_from", help="re-read changes since this date (YYYY-MM-DD)"
+    )
+    run.add_argument(
+        "--reconcile-keys",
+        dest="reconcile_keys",
+        action="store_true",
+        default=None,
+        help="also compare every key with Intacct and mark missing rows deleted",
+    )
     run.add_argument("--hard-delete", dest="hard_delete", action="store_true", default=None)
     run.add_argument("--page-size", dest="page_size", type=int)
     run.add_argument("--max-in-flight", dest="max_in_flight", type=int)
@@ -56,12 +77,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-progress", dest="progress", action="store_false", default=None)
 
     sub.add_parser("status", parents=[target], allow_abbrev=False, help="last runs and watermarks")
-    sub.add_parser("check", parents=[target], allow_abbrev=False, help="log in, read one row of each object, check the schema is writable")
-    demo = sub.add_parser("demo", help="emulator -> full sync -> changes -> incremental sync -> summary")
+    sub.add_parser(
+        "check",
+        parents=[target],
+        allow_abbrev=False,
+        help="log in, read one row of each object, check the schema is writable",
+    )
+    demo = sub.add_parser(
+        "demo", help="emulator -> full sync -> changes -> incremental sync -> summary"
+    )
     demo.add_argument("--warehouse", default=".demo/lakehouse")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--scale", default="small")
-    emu = sub.add_parser("emulator", help="serve the embedded Intacct gateway emulator", add_help=False)
+    emu = sub.add_parser(
+        "emulator", help="serve the embedded Intacct gateway emulator", add_help=False
+    )
     emu.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
 
@@ -84,13 +114,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"intacct-sync: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    except (SenderCredentialsError, UserCredentialsError, NotAuthorizedError, CompanyExpiredError) as exc:
+    except (
+        SenderCredentialsError,
+        UserCredentialsError,
+        NotAuthorizedError,
+        CompanyExpiredError,
+    ) as exc:
         print(f"intacct-sync: Intacct refused the login: {exc}", file=sys.stderr)
         return EXIT_CONFIG
 
 
 def _flags(args: argparse.Namespace) -> dict:
-    flags = {k: v for k, v in vars(args).items() if v is not None and k not in {"command", "verbose"}}
+    flags = {
+        k: v for k, v in vars(args).items() if v is not None and k not in {"command", "verbose"}
+    }
     return flags
 
 
@@ -104,8 +141,8 @@ def _logging(verbose: bool) -> None:
 
 
 def cmd_run(settings: Settings) -> int:
-    from intacct_sync.runner import run_sync
     from intacct_sync.report import print_summary
+    from intacct_sync.runner import run_sync
 
     summary = run_sync(settings)
     print_summary(summary)

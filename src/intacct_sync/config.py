@@ -8,7 +8,6 @@ and ``secrets.py`` reads the environment.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -36,7 +35,7 @@ class ConfigError(ValueError):
 class Settings:
     # where Intacct is
     endpoint_url: str = DEFAULT_ENDPOINT
-    secret_scope: str = "intacct"
+    secret_scope: str = "intacct"  # noqa: S105 - the scope's name, not a secret
     entities: tuple[str, ...] = ()  # empty: top level with showprivate (PROTOCOL.md §10)
     timezone: str = "America/Los_Angeles"  # zone of Intacct's naive timestamps (PROTOCOL.md §7)
     # where the tables go
@@ -86,7 +85,9 @@ def validate(s: Settings) -> None:
         raise ConfigError(f"secret scope {s.secret_scope!r} is not a valid Databricks scope name.")
     for name in (*s.objects, *s.exclude, *s.append_objects):
         if not _OBJECT_NAME.match(name):
-            raise ConfigError(f"object name {name!r} is not valid: use Intacct object names such as APBILL.")
+            raise ConfigError(
+                f"object name {name!r} is not valid: use Intacct object names such as APBILL."
+            )
     for entity in s.entities:
         if not re.match(r"^[A-Za-z0-9_\-]{1,40}$", entity):
             raise ConfigError(f"entity {entity!r} is not a valid Intacct location (entity) ID.")
@@ -98,9 +99,14 @@ def validate(s: Settings) -> None:
             "(the time zone of the Intacct web-services user)."
         ) from None
     if not 1 <= s.page_size <= 2000:
-        raise ConfigError(f"page size {s.page_size} is out of range: Intacct's query allows 1 to 2000.")
+        raise ConfigError(
+            f"page size {s.page_size} is out of range: Intacct's query allows 1 to 2000."
+        )
     if not 1 <= s.max_in_flight <= 16:
-        raise ConfigError(f"max in flight {s.max_in_flight} is out of range (1 to 16; Intacct's default tier allows 2).")
+        raise ConfigError(
+            f"max in flight {s.max_in_flight} is out of range "
+            "(1 to 16; Intacct's default tier allows 2)."
+        )
     for label, value in (("lookback", s.lookback), ("lag", s.lag)):
         if value < timedelta(0) or value > timedelta(days=31):
             raise ConfigError(f"{label} {value} is out of range (0 to 31 days).")
@@ -113,24 +119,15 @@ def validate(s: Settings) -> None:
 
 def check_endpoint(url: str) -> None:
     """Intacct is https only; plain http is allowed for loopback (the embedded emulator)."""
-    parsed = urlparse(url or "")
-    if parsed.scheme == "https" and parsed.hostname:
-        return
-    if parsed.scheme == "http" and parsed.hostname and _is_loopback(parsed.hostname):
-        return
-    raise ConfigError(
-        f"endpoint {_safe_url(url)!r} is not allowed: Intacct must be reached over https:// "
-        "(plain http:// is accepted only for a loopback address such as the embedded emulator)."
-    )
+    from intacct_sync.intacct.gateway import validate_endpoint  # the one place that decides
 
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        validate_endpoint(url or "")
     except ValueError:
-        return False
+        raise ConfigError(
+            f"endpoint {_safe_url(url)!r} is not allowed: Intacct must be reached over https:// "
+            "(plain http:// is accepted only for a loopback address such as the embedded emulator)."
+        ) from None
 
 
 def _safe_url(url: str) -> str:
@@ -204,9 +201,17 @@ def _coerce(name: str, value: Any) -> Any:
         if name in _INTS:
             return int(value)
         if name in _DURATIONS:
-            return value if isinstance(value, timedelta) else timedelta(**{_DURATIONS[name]: float(value)})
+            return (
+                value
+                if isinstance(value, timedelta)
+                else timedelta(**{_DURATIONS[name]: float(value)})
+            )
         if name == "backfill_from":
-            return value if isinstance(value, date) or value is None else date.fromisoformat(str(value))
+            return (
+                value
+                if isinstance(value, date) or value is None
+                else date.fromisoformat(str(value))
+            )
     except (TypeError, ValueError):
         raise ConfigError(f"setting {name} has a bad value {value!r}.") from None
     return value

@@ -43,10 +43,15 @@ def run_demo(warehouse: str = ".demo/lakehouse", seed: int = 7, scale: str = "sm
     shutil.rmtree(warehouse, ignore_errors=True)
     console.rule("intacct-sync demo")
     with Emulator(seed=seed, scale=scale) as emu:
-        console.print(f"emulator serving a synthetic company at {emu.url} (seed {seed}, scale {scale})")
+        console.print(
+            f"emulator serving a synthetic company at {emu.url} (seed {seed}, scale {scale})"
+        )
         settings = Settings(
-            endpoint_url=emu.url, warehouse=warehouse, schema="intacct_demo",
-            lag=timedelta(0), progress=False,
+            endpoint_url=emu.url,
+            warehouse=warehouse,
+            schema="intacct_demo",
+            lag=timedelta(0),
+            progress=False,
         )
         secrets = IntacctSecrets.from_mapping(emu.credentials, source="embedded emulator")
         spark = get_spark(warehouse)
@@ -79,6 +84,8 @@ def make_changes(company) -> list[str]:
 
 
 def _print_tables(spark, settings: Settings) -> None:
+    from pyspark.sql import functions as F
+
     from intacct_sync.lake.spark import TableNames
 
     names = TableNames(settings.catalog, settings.schema)
@@ -90,10 +97,15 @@ def _print_tables(spark, settings: Settings) -> None:
         name = row["tableName"]
         if name.startswith("_"):
             continue
-        counts = spark.sql(
-            f"SELECT sum(CASE WHEN _deleted THEN 0 ELSE 1 END) AS live, "
-            f"sum(CASE WHEN _deleted THEN 1 ELSE 0 END) AS gone FROM {names.qualified(name)}"
-        ).first()
+        deleted = F.coalesce(F.col("_deleted"), F.lit(False))
+        counts = (
+            spark.table(names.qualified(name))
+            .agg(
+                F.sum(F.when(deleted, 0).otherwise(1)).alias("live"),
+                F.sum(F.when(deleted, 1).otherwise(0)).alias("gone"),
+            )
+            .first()
+        )
         table.add_row(name, f"{counts['live'] or 0:,}", f"{counts['gone'] or 0:,}")
     console.print(table)
 

@@ -109,7 +109,9 @@ class Pipeline:
         specs = {name: CATALOG[name] for name in wanted if name in CATALOG}
         unknown = [name for name in wanted if name not in CATALOG]
         if settings.discover_udds or unknown:
-            udds = {d.object_name.upper(): d.object_name for d in client.dimensions() if d.user_defined}
+            udds = {
+                d.object_name.upper(): d.object_name for d in client.dimensions() if d.user_defined
+            }
             for name in unknown:
                 if name in udds:
                     specs[name] = udd_spec(udds[name])
@@ -131,7 +133,12 @@ class Pipeline:
         self.state  # noqa: B018 - state tables and watermarks, once, before the threads start
         summary = RunSummary(self.run_id)
         targets = [(spec, entity) for spec in specs for entity in (self.settings.entities or ("",))]
-        log.info("run %s: %d objects, %d entities", self.run_id, len(specs), len(self.settings.entities) or 1)
+        log.info(
+            "run %s: %d objects, %d entities",
+            self.run_id,
+            len(specs),
+            len(self.settings.entities) or 1,
+        )
         with self.progress, ThreadPoolExecutor(self.settings.max_in_flight, "sync") as pool:
             for _tier, group in groupby(targets, key=lambda t: t[0].tier):
                 futures = [pool.submit(self.sync_one, spec, entity) for spec, entity in group]
@@ -200,7 +207,9 @@ def prefetch(items: Iterable, depth: int = 2) -> Iterator:
             close()
 
 
-def collect_keys(batches: Iterable[pa.RecordBatch], key: str, sink: list[pa.Array]) -> Iterator[pa.RecordBatch]:
+def collect_keys(
+    batches: Iterable[pa.RecordBatch], key: str, sink: list[pa.Array]
+) -> Iterator[pa.RecordBatch]:
     """Pass batches through, keeping their key column (for key reconciliation after a full read)."""
     for batch in batches:
         sink.append(batch.column(key))

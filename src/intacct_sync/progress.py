@@ -34,9 +34,11 @@ class Progress:
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
-                Progress as RichProgress,
                 TextColumn,
                 TimeElapsedColumn,
+            )
+            from rich.progress import (
+                Progress as RichProgress,
             )
 
             self._bar = RichProgress(
@@ -73,20 +75,31 @@ class Progress:
             rate = state.rows / max(time.monotonic() - state.started, 1e-6)
             if self._bar is not None and state.task_id is not None:
                 self._bar.update(
-                    state.task_id, completed=state.rows, total=state.total,
-                    pages=state.pages, rate=f"{rate:,.0f}",
+                    state.task_id,
+                    completed=state.rows,
+                    total=state.total,
+                    pages=state.pages,
+                    rate=f"{rate:,.0f}",
                 )
             elif time.monotonic() - state.last_log >= self._log_every:
                 state.last_log = time.monotonic()
                 log.info(
                     "%s: %d pages, %d of %s rows, %.0f rows/s",
-                    label, state.pages, state.rows, state.total if state.total is not None else "?", rate,
+                    label,
+                    state.pages,
+                    state.rows,
+                    state.total if state.total is not None else "?",
+                    rate,
                 )
 
     def done(self, label: str, status: str) -> None:
         with self._lock:
             state = self._objects.get(label, _ObjectProgress())
             if self._bar is not None and state.task_id is not None:
-                self._bar.update(state.task_id, total=state.rows or 1, completed=state.rows or 1,
-                                 description=f"{label} [{status}]")
+                self._bar.update(
+                    state.task_id,
+                    total=state.rows or 1,
+                    completed=state.rows or 1,
+                    description=f"{label} [{status}]",
+                )
             log.info("%s: %s, %d rows in %d pages", label, status, state.rows, state.pages)

@@ -13,14 +13,33 @@ console = Console(width=max(shutil.get_terminal_size((130, 40)).columns, 130))
 
 def print_summary(summary, title: str | None = None) -> None:
     table = Table(title=title or f"run {summary.run_id}")
-    for col in ("object", "entity", "mode", "status", "read", "inserted", "updated", "deleted",
-                "API calls", "reconciled"):
-        table.add_column(col, justify="right" if col not in {"object", "entity", "mode", "status"} else "left")
+    for col in (
+        "object",
+        "entity",
+        "mode",
+        "status",
+        "read",
+        "inserted",
+        "updated",
+        "deleted",
+        "API calls",
+        "reconciled",
+    ):
+        table.add_column(
+            col, justify="right" if col not in {"object", "entity", "mode", "status"} else "left"
+        )
     for r in summary.results:
         rec = r.reconciliation.get("matched")
         table.add_row(
-            r.object, r.entity or "-", r.mode, r.status, f"{r.rows_read:,}", f"{r.inserted:,}",
-            f"{r.updated:,}", f"{r.deleted:,}", f"{r.api_calls:,}",
+            r.object,
+            r.entity or "-",
+            r.mode,
+            r.status,
+            f"{r.rows_read:,}",
+            f"{r.inserted:,}",
+            f"{r.updated:,}",
+            f"{r.deleted:,}",
+            f"{r.api_calls:,}",
             "-" if rec is None else ("yes" if rec else "NO"),
         )
     console.print(table)
@@ -37,14 +56,24 @@ def print_status(state) -> None:
     for col in ("object", "entity", "watermark", "last full sync", "updated"):
         marks.add_column(col)
     for s in state.states():
-        marks.add_row(s.object, s.entity or "-", str(s.watermark), str(s.last_full_sync), str(s.updated_at))
+        marks.add_row(
+            s.object, s.entity or "-", str(s.watermark), str(s.last_full_sync), str(s.updated_at)
+        )
     console.print(marks)
     runs = Table(title="last runs (_sync_runs)")
     for col in ("run", "object", "status", "mode", "read", "ins", "upd", "del", "calls", "error"):
         runs.add_column(col)
     for r in state.last_runs(limit=40):
         runs.add_row(
-            r.run_id, r.object, r.status, r.mode, str(r.rows_read), str(r.rows_inserted),
-            str(r.rows_updated), str(r.rows_deleted), str(r.api_calls), (r.error_message or "")[:80],
+            r.run_id,
+            r.object,
+            r.status,
+            r.mode,
+            str(r.rows_read),
+            str(r.rows_inserted),
+            str(r.rows_updated),
+            str(r.rows_deleted),
+            str(r.api_calls),
+            (r.error_message or "")[:80],
         )
     console.print(runs)

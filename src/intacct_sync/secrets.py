@@ -66,7 +66,7 @@ class IntacctSecrets:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, str], source: str = "settings") -> IntacctSecrets:
-        """From ``sender_id``, ``sender_password``, ``company_id``, ``user_id``, ``user_password``."""
+        """From the keys sender_id, sender_password, company_id, user_id, user_password."""
         names = ("sender_id", "sender_password", "company_id", "user_id", "user_password")
         return cls(**{name: Secret(values[name]) for name in names}, source=source)
 
@@ -130,8 +130,8 @@ def _sdk_fetch() -> Callable[[str, str], str | None]:
             return None
         except PermissionDenied:
             raise ConfigError(
-                f"no permission to read secret scope {scope!r}: grant the job's identity READ on it "
-                f"(`databricks secrets put-acl {scope} <principal> READ`)."
+                f"no permission to read secret scope {scope!r}: grant the job's identity READ "
+                f"on it (`databricks secrets put-acl {scope} <principal> READ`)."
             ) from None
         return base64.b64decode(response.value).decode("utf-8") if response.value else None
 

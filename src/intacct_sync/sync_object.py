@@ -113,10 +113,13 @@ class ObjectSync:
         keys: list[pa.Array] = []
 
         def batches():
-            for page in prefetch(self.client.read_pages(spec, fields, Window(start, end), page_size=s.page_size)):
+            for page in prefetch(
+                self.client.read_pages(spec, fields, Window(start, end), page_size=s.page_size)
+            ):
                 if time.monotonic() > deadline:
                     raise TimeoutError(
-                        f"{spec.name} ran past its time budget of {s.object_time_budget}; nothing was "
+                        f"{spec.name} ran past its time budget of {s.object_time_budget}; "
+                        "nothing was "
                         "written. Raise object_time_budget or sync this object on its own."
                     )
                 result.pages += 1
@@ -125,15 +128,23 @@ class ObjectSync:
                 yield page.batch
 
         source = collect_keys(batches(), spec.key, keys) if start is None else batches()
-        loaded = writer.load(source, schema, run_id=self.run_id, entity=self.entity, synced_at=result.started_at)
+        loaded = writer.load(
+            source, schema, run_id=self.run_id, entity=self.entity, synced_at=result.started_at
+        )
         result.inserted, result.updated = loaded.inserted, loaded.updated
         self._after_load(result, writer, start, end, keys, current, label)
 
     def _after_load(self, result: ObjectResult, writer, start, end, keys, current, label) -> None:
         """Deletes (audit, key reconciliation, cascades), then counts and sums against Intacct."""
         ctx = DeleteContext(
-            self.spec, self.client, writer, self._writer, self.run_id, self.now,
-            result.warnings, self.entity,
+            self.spec,
+            self.client,
+            writer,
+            self._writer,
+            self.run_id,
+            self.now,
+            result.warnings,
+            self.entity,
         )
         last = current.last_key_reconcile if current else None
         due = keys_due(self.settings, last, result.started_at)
@@ -143,8 +154,13 @@ class ObjectSync:
         if self.settings.reconcile and writer.mode == "merge":  # append keeps every version
             tag = f"{self.run_id}/{label}"
             result.reconciliation = reconcile_run(
-                self.spec, self.client, writer.live_dataframe(), result.warnings,
-                entity=self.entity, window_end=end, calls=lambda: self.client.scoped_usage(tag)[0],
+                self.spec,
+                self.client,
+                writer.live_dataframe(),
+                result.warnings,
+                entity=self.entity,
+                window_end=end,
+                calls=lambda: self.client.scoped_usage(tag)[0],
             )
 
     def _writer(self, spec: ObjectSpec):
@@ -152,8 +168,13 @@ class ObjectSync:
 
         mode = "append" if spec.name in self.settings.append_objects else "merge"
         return TableWriter(
-            self.spark, self.names, spec.table, key=spec.key, cursor=spec.cursor,
-            mode=mode, hard_delete=self.settings.hard_delete,
+            self.spark,
+            self.names,
+            spec.table,
+            key=spec.key,
+            cursor=spec.cursor,
+            mode=mode,
+            hard_delete=self.settings.hard_delete,
         )
 
     def _record(self, result: ObjectResult) -> None:
@@ -162,25 +183,43 @@ class ObjectSync:
         try:
             if result.status == "succeeded":
                 self.state.advance(
-                    self.spec.name, self.entity, result.watermark_after, self.run_id,
-                    full=result.mode != "incremental", reconciled_keys=result.keys_reconciled,
+                    self.spec.name,
+                    self.entity,
+                    result.watermark_after,
+                    self.run_id,
+                    full=result.mode != "incremental",
+                    reconciled_keys=result.keys_reconciled,
                 )
             self.state.record_run(
                 RunRecord(
-                    run_id=self.run_id, object=self.spec.name, entity=self.entity,
-                    started_at=result.started_at, ended_at=result.ended_at, status=result.status,
-                    mode=result.mode, rows_read=result.rows_read, rows_inserted=result.inserted,
-                    rows_updated=result.updated, rows_deleted=result.deleted,
-                    api_calls=result.api_calls, pages=result.pages, bytes=result.bytes,
+                    run_id=self.run_id,
+                    object=self.spec.name,
+                    entity=self.entity,
+                    started_at=result.started_at,
+                    ended_at=result.ended_at,
+                    status=result.status,
+                    mode=result.mode,
+                    rows_read=result.rows_read,
+                    rows_inserted=result.inserted,
+                    rows_updated=result.updated,
+                    rows_deleted=result.deleted,
+                    api_calls=result.api_calls,
+                    pages=result.pages,
+                    bytes=result.bytes,
                     watermark_before=result.watermark_before,
-                    watermark_after=result.watermark_after if result.status == "succeeded" else result.watermark_before,
-                    error_message=result.error, warnings=json.dumps(result.warnings) if result.warnings else None,
+                    watermark_after=result.watermark_after
+                    if result.status == "succeeded"
+                    else result.watermark_before,
+                    error_message=result.error,
+                    warnings=json.dumps(result.warnings) if result.warnings else None,
                     **result.reconciliation,
                 )
             )
         except Exception as exc:  # noqa: BLE001
             result.status = "failed"
-            result.error = (result.error or "") + f" (and the run record could not be written: {_describe(exc)})"
+            result.error = (
+                result.error or ""
+            ) + f" (and the run record could not be written: {_describe(exc)})"
             log.error("%s: %s", self.spec.name, result.error)
 
 

@@ -33,7 +33,11 @@ def test_first_sync_equals_emulator_and_second_sync_changes_nothing(spark, lake_
         second = run_sync(settings, client=client, spark=spark)
     assert second.exit_code == 0
     assert all(r.mode == "incremental" for r in second.results)
-    assert [(r.object, r.inserted, r.updated, r.deleted) for r in second.results if r.inserted or r.updated or r.deleted] == []
+    assert [
+        (r.object, r.inserted, r.updated, r.deleted)
+        for r in second.results
+        if r.inserted or r.updated or r.deleted
+    ] == []
     check_all(spark, lake_names, emulator.company, synced)
 
 
@@ -42,14 +46,23 @@ def test_money_keeps_every_cent_as_decimal(spark, lake_names, emulator):
     with client_for(emulator, settings) as client:
         run_sync(settings, client=client, spark=spark)
     bill = emulator.company.rows("APBILL")[0]
-    row = spark.table(lake_names.qualified("ap_bill")).where(F.col("recordno") == int(bill["RECORDNO"])).first()
+    row = (
+        spark.table(lake_names.qualified("ap_bill"))
+        .where(F.col("recordno") == int(bill["RECORDNO"]))
+        .first()
+    )
     assert isinstance(row["totalentered"], Decimal)
     assert row["totalentered"] == Decimal(bill["TOTALENTERED"])
-    assert dict(spark.table(lake_names.qualified("ap_bill")).dtypes)["totalentered"] == "decimal(38,10)"
+    assert (
+        dict(spark.table(lake_names.qualified("ap_bill")).dtypes)["totalentered"]
+        == "decimal(38,10)"
+    )
 
 
 def test_updates_inserts_and_deletes_land_as_such(spark, lake_names, emulator):
-    settings = settings_for(emulator, lake_names, objects=("VENDOR", "APBILL", "APBILLITEM", "GLBATCH", "GLENTRY"))
+    settings = settings_for(
+        emulator, lake_names, objects=("VENDOR", "APBILL", "APBILLITEM", "GLBATCH", "GLENTRY")
+    )
     company = emulator.company
     with client_for(emulator, settings) as client:
         run_sync(settings, client=client, spark=spark)
@@ -65,9 +78,15 @@ def test_updates_inserts_and_deletes_land_as_such(spark, lake_names, emulator):
     assert by["VENDOR"].inserted == 1
     assert by["GLBATCH"].deleted == 1
     check_all(spark, lake_names, company, [r.object for r in after.results])
-    vendor = spark.table(lake_names.qualified("vendor")).where(F.col("recordno") == new_vendor).first()
+    vendor = (
+        spark.table(lake_names.qualified("vendor")).where(F.col("recordno") == new_vendor).first()
+    )
     assert vendor["name"] == "New Vendor" and vendor["_deleted"] is False
-    gone = spark.table(lake_names.qualified("ap_bill")).where(F.col("recordno") == int(bills[1]["RECORDNO"])).first()
+    gone = (
+        spark.table(lake_names.qualified("ap_bill"))
+        .where(F.col("recordno") == int(bills[1]["RECORDNO"]))
+        .first()
+    )
     assert gone["_deleted"] is True  # soft delete by default
 
 
@@ -94,16 +113,25 @@ def test_failed_object_keeps_its_watermark_and_table_and_others_go_on(spark, lak
         run_sync(settings, client=client, spark=spark)
         state = StateStore(spark, lake_names)
         mark = state.get("APBILL", "").watermark
-        version = spark.sql(f"DESCRIBE HISTORY {lake_names.qualified('ap_bill')}").first()["version"]
-        emulator.company.update("APBILL", int(emulator.company.rows("APBILL")[0]["RECORDNO"]), {"DESCRIPTION": "x"})
-        emulator.faults.add(Fault.parse("result_error@object=APBILL,function=query,errorno=DL02000001,times=99"))
+        version = spark.sql(f"DESCRIBE HISTORY {lake_names.qualified('ap_bill')}").first()[
+            "version"
+        ]
+        emulator.company.update(
+            "APBILL", int(emulator.company.rows("APBILL")[0]["RECORDNO"]), {"DESCRIPTION": "x"}
+        )
+        emulator.faults.add(
+            Fault.parse("result_error@object=APBILL,function=query,errorno=DL02000001,times=99")
+        )
         failed = run_sync(settings, client=client, spark=spark)
     by = {r.object: r for r in failed.results}
     assert failed.exit_code == 1
     assert by["APBILL"].status == "failed" and "DL02000001" in by["APBILL"].error
     assert by["VENDOR"].status == "succeeded"
     assert state.get("APBILL", "").watermark == mark
-    assert spark.sql(f"DESCRIBE HISTORY {lake_names.qualified('ap_bill')}").first()["version"] == version
+    assert (
+        spark.sql(f"DESCRIBE HISTORY {lake_names.qualified('ap_bill')}").first()["version"]
+        == version
+    )
     runs = spark.table(lake_names.qualified("_sync_runs")).where(F.col("run_id") == failed.run_id)
     rows = {r["object"]: r for r in runs.collect()}
     assert rows["APBILL"]["status"] == "failed" and "DL02000001" in rows["APBILL"]["error_message"]
@@ -115,7 +143,11 @@ def test_sync_runs_rows_are_right(spark, lake_names, emulator):
     settings = settings_for(emulator, lake_names, objects=("APBILL",))
     with client_for(emulator, settings) as client:
         summary = run_sync(settings, client=client, spark=spark)
-    row = spark.table(lake_names.qualified("_sync_runs")).where(F.col("run_id") == summary.run_id).first()
+    row = (
+        spark.table(lake_names.qualified("_sync_runs"))
+        .where(F.col("run_id") == summary.run_id)
+        .first()
+    )
     n = emulator.company.count("APBILL")
     assert (row["object"], row["status"], row["mode"]) == ("APBILL", "succeeded", "full")
     assert row["rows_read"] == n and row["rows_inserted"] == n and row["rows_updated"] == 0

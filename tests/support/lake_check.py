@@ -59,19 +59,32 @@ def check_table(spark, names, company, name: str, *, include_private: bool = Tru
     assert not missing, f"{spec.table}: columns missing from the Delta table: {missing}"
     live = live.select(*sorted(columns))
     rows = [
-        {col: expected_value(columns[col], raw.get(columns[col].name, ""), zone) for col in sorted(columns)}
+        {
+            col: expected_value(columns[col], raw.get(columns[col].name, ""), zone)
+            for col in sorted(columns)
+        }
         for raw in company.rows(obj.name, include_private=include_private)
     ]
-    expected = spark.createDataFrame(rows, schema=live.schema) if rows else spark.createDataFrame([], live.schema)
+    expected = (
+        spark.createDataFrame(rows, schema=live.schema)
+        if rows
+        else spark.createDataFrame([], live.schema)
+    )
     assert_df_equality(
-        live.orderBy(key), expected.orderBy(key), ignore_nullable=True, ignore_row_order=False,
+        live.orderBy(key),
+        expected.orderBy(key),
+        ignore_nullable=True,
+        ignore_row_order=False,
     )
     return len(rows)
 
 
 def check_all(spark, names, company, objects: list[str], *, include_private: bool = True) -> int:
     """Every listed object's table equals the emulator; returns the rows compared in total."""
-    return sum(check_table(spark, names, company, name, include_private=include_private) for name in objects)
+    return sum(
+        check_table(spark, names, company, name, include_private=include_private)
+        for name in objects
+    )
 
 
 __all__ = ["check_all", "check_table", "expected_value", "date"]

@@ -15,8 +15,11 @@ def emulator_secrets(emulator) -> IntacctSecrets:
 
 def settings_for(emulator, names, **overrides) -> Settings:
     base = dict(
-        endpoint_url=emulator.url, catalog=names.catalog, schema=names.schema,
-        lag=timedelta(0), progress=False,
+        endpoint_url=emulator.url,
+        catalog=names.catalog,
+        schema=names.schema,
+        lag=timedelta(0),
+        progress=False,
     )
     base.update(overrides)
     return Settings(**base)

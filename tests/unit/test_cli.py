@@ -7,10 +7,27 @@ from intacct_sync.cli import EXIT_CONFIG, build_parser, main
 
 def test_run_flags_parse_into_settings_names():
     args = build_parser().parse_args(
-        ["run", "--objects", "APBILL,VENDOR", "--full-refresh", "--entity", "E100", "--entity", "E200",
-         "--backfill-from", "2024-01-01", "--page-size", "500", "--no-progress"]
+        [
+            "run",
+            "--objects",
+            "APBILL,VENDOR",
+            "--full-refresh",
+            "--entity",
+            "E100",
+            "--entity",
+            "E200",
+            "--backfill-from",
+            "2024-01-01",
+            "--page-size",
+            "500",
+            "--no-progress",
+        ]
     )
-    assert (args.objects, args.full_refresh, args.entities) == ("APBILL,VENDOR", True, ["E100", "E200"])
+    assert (args.objects, args.full_refresh, args.entities) == (
+        "APBILL,VENDOR",
+        True,
+        ["E100", "E200"],
+    )
     assert (args.backfill_from, args.page_size, args.progress) == ("2024-01-01", 500, False)
 
 
@@ -36,8 +53,14 @@ def test_bad_configuration_exits_2_with_the_reason(argv, fragment, capsys, monke
 
 
 def test_missing_credentials_exit_2_and_name_the_variables(capsys, monkeypatch):
-    for var in ("INTACCT_SENDER_ID", "INTACCT_SENDER_PASSWORD", "INTACCT_COMPANY_ID",
-                "INTACCT_USER_ID", "INTACCT_USER_PASSWORD", "DATABRICKS_RUNTIME_VERSION"):
+    for var in (
+        "INTACCT_SENDER_ID",
+        "INTACCT_SENDER_PASSWORD",
+        "INTACCT_COMPANY_ID",
+        "INTACCT_USER_ID",
+        "INTACCT_USER_PASSWORD",
+        "DATABRICKS_RUNTIME_VERSION",
+    ):
         monkeypatch.delenv(var, raising=False)
     assert main(["run", "--schema", "nothing_written"]) == EXIT_CONFIG
     assert "INTACCT_SENDER_PASSWORD" in capsys.readouterr().err

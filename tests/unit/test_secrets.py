@@ -43,7 +43,9 @@ def test_secret_scope_is_read_key_by_key():
 
 def test_missing_scope_keys_say_how_to_add_them():
     with pytest.raises(ConfigError, match=r"lacks the keys .*user-password.*put-secret"):
-        load_secrets("intacct", env={}, fetch=lambda scope, key: None if key == "user-password" else "x")
+        load_secrets(
+            "intacct", env={}, fetch=lambda scope, key: None if key == "user-password" else "x"
+        )
 
 
 def test_secret_cannot_be_pickled():
