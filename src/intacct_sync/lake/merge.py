@@ -16,6 +16,7 @@ from delta.exceptions import (
     ConcurrentWriteException,
     DeltaConcurrentModificationException,
     MetadataChangedException,
+    ProtocolChangedException,
 )
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, Window
@@ -42,6 +43,7 @@ CONFLICTS: tuple[type[BaseException], ...] = (
     ConcurrentTransactionException,
     ConcurrentWriteException,
     MetadataChangedException,
+    ProtocolChangedException,  # two writers creating one table at once
 )
 
 

@@ -149,12 +149,15 @@ def create_table(
             .property("delta.enableChangeDataFeed", "true")
         )
 
+    from intacct_sync.lake.merge import with_conflict_retry  # local: merge -> staging -> schema
+
     if key:
         try:
-            builder().clusterBy(key).execute()
+            with_conflict_retry(lambda: builder().clusterBy(key).execute())
             return
         except (AttributeError, AnalysisException, Py4JError) as exc:
             # Liquid clustering needs Delta 3.1+ (or a recent Databricks runtime); without it the
             # table is still correct, only MERGE pruning by key is lost.
             log.warning("liquid clustering unavailable for %s, created unclustered: %s", table, exc)
-    builder().execute()
+    # Two runs may create the same table at once: the loser's retry finds it there (no-op).
+    with_conflict_retry(lambda: builder().execute())
