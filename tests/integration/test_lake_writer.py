@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pyarrow as pa
@@ -176,3 +176,23 @@ def test_multi_chunk_load_is_staged_and_lands_in_one_commit(spark, lake_names, t
         ),  # fmt: skip
         ignore_row_order=True,
     )
+
+
+def test_an_edit_in_the_repeated_fall_back_hour_is_taken_though_its_wall_time_reads_earlier(
+    spark, lake_names
+):
+    # 01:35 PDT, then edited at 01:20 PST: both read as "01:xx" in America/Los_Angeles, so the
+    # second edit's cursor looks 15 minutes older. Intacct returns its current version: take it.
+    # A version a day older is still refused.
+    w = writer(spark, lake_names)
+    first = datetime(2026, 11, 1, 8, 35, tzinfo=timezone.utc)
+    w.load([bills((1, first, "10.00"), (2, first, "20.00"))], BILL_SCHEMA, run_id="r1", synced_at=RUN_AT)
+    refolded = first - timedelta(minutes=15)
+    stale = first - timedelta(days=1)
+    result = w.load(
+        [bills((1, refolded, "12.00", "second edit"), (2, stale, "19.00", "stale"))],
+        BILL_SCHEMA, run_id="r2", synced_at=RUN_AT,
+    )  # fmt: skip
+    assert (result.inserted, result.updated) == (0, 1)
+    rows = {r["recordno"]: r["totalentered"] for r in w.live_dataframe().collect()}
+    assert rows == {1: Decimal("12.00"), 2: Decimal("20.00")}

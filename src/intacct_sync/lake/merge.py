@@ -88,7 +88,11 @@ def dedupe(source: DataFrame, key: str, cursor: str | None) -> DataFrame:
 def newer_condition(cursor: str | None, columns: list[str]) -> str:
     """When a matched target row takes the source row.
 
-    A newer cursor, a target without cursor, or a soft-deleted row that came back. Where both
+    A newer cursor, a target without cursor, or a soft-deleted row that came back. A cursor that
+    differs but is less than an hour *older* is taken too: Intacct's timestamps are naive wall
+    times, and when the clocks fall back an edit at 01:20 (second pass) reads as earlier than one
+    made at 01:35 (first pass) the same night; what Intacct returns now is its current version.
+    Where both
     cursors are null (or the object has none) every column is compared null-safely, so a replay
     changes nothing. A column the target lacks a value for but the source has (a field just added
     by schema evolution, even if the run that added it crashed) is filled in without a newer cursor.
@@ -99,7 +103,11 @@ def newer_condition(cursor: str | None, columns: list[str]) -> str:
     parts = ["coalesce(t._deleted, false)", f"({filled})"]
     if cursor:
         c = f"`{cursor}`"
-        parts += [f"s.{c} > t.{c}", f"(t.{c} IS NULL AND s.{c} IS NULL AND ({differs}))"]
+        parts += [
+            f"s.{c} > t.{c}",
+            f"(s.{c} <> t.{c} AND s.{c} > t.{c} - INTERVAL 1 HOUR)",  # the repeated DST hour
+            f"(t.{c} IS NULL AND s.{c} IS NULL AND ({differs}))",
+        ]
     else:
         parts.append(f"({differs})")
     return " OR ".join(parts)
