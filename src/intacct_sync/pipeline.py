@@ -163,14 +163,14 @@ class Pipeline:
         return job.run()
 
 
-def prefetch(items: Iterable, depth: int = 2) -> Iterator:
-    """Iterate ``items`` in a background thread, ``depth`` ahead of the consumer.
+def prefetch(items: Iterable, depth: int = 2) -> Prefetched:
+    """Iterate ``items`` in a background thread, up to ``depth`` ahead of the consumer.
 
-    Fetching the next Intacct page then overlaps parsing and loading the current one. An error in
+    The thread starts at once, so fetching the first Intacct pages overlaps preparing the Delta
+    table, and fetching the next page overlaps parsing and loading the current one. An error in
     the producer is raised in the consumer; a consumer that stops early stops the producer.
     """
     q: queue.Queue = queue.Queue(maxsize=depth)
-    done = object()
     stop = threading.Event()
 
     def produce() -> None:
@@ -184,27 +184,43 @@ def prefetch(items: Iterable, depth: int = 2) -> Iterator:
                         continue
                 if stop.is_set():
                     return
-            q.put(("done", done))
+            q.put(("done", None))
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer
             q.put(("error", exc))
 
     context = contextvars.copy_context()  # API calls stay counted for the object being synced
     thread = threading.Thread(target=context.run, args=(produce,), name="prefetch", daemon=True)
     thread.start()
-    try:
-        while True:
-            kind, value = q.get()
-            if kind == "item":
-                yield value
-            elif kind == "error":
-                raise value
-            else:
-                return
-    finally:
-        stop.set()
-        close = getattr(items, "close", None)
-        if close is not None and not thread.is_alive():
-            close()
+    return Prefetched(q, stop)
+
+
+class Prefetched:
+    """The consumer side of :func:`prefetch`; ``close()`` (or ``with``) stops the producer."""
+
+    def __init__(self, q: queue.Queue, stop: threading.Event) -> None:
+        self._q, self._stop = q, stop
+
+    def __iter__(self) -> Iterator:
+        try:
+            while True:
+                kind, value = self._q.get()
+                if kind == "item":
+                    yield value
+                elif kind == "error":
+                    raise value
+                else:
+                    return
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._stop.set()
+
+    def __enter__(self) -> Prefetched:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def collect_keys(

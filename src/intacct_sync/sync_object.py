@@ -112,15 +112,17 @@ class ObjectSync:
         writer = self._writer(spec)
         keys: list[pa.Array] = []
 
+        # Fetching starts now, while the Delta table is prepared; closed whatever happens.
+        window = Window(start, end)
+        pages = prefetch(self.client.read_pages(spec, fields, window, page_size=s.page_size))
+
         def batches():
-            for page in prefetch(
-                self.client.read_pages(spec, fields, Window(start, end), page_size=s.page_size)
-            ):
+            for page in pages:
                 if time.monotonic() > deadline:
                     raise TimeoutError(
                         f"{spec.name} ran past its time budget of {s.object_time_budget}; "
-                        "nothing was "
-                        "written. Raise object_time_budget or sync this object on its own."
+                        "nothing was written. Raise object_time_budget or sync this object on "
+                        "its own."
                     )
                 result.pages += 1
                 result.rows_read += page.batch.num_rows
@@ -128,9 +130,10 @@ class ObjectSync:
                 yield page.batch
 
         source = collect_keys(batches(), spec.key, keys) if start is None else batches()
-        loaded = writer.load(
-            source, schema, run_id=self.run_id, entity=self.entity, synced_at=result.started_at
-        )
+        with pages:
+            loaded = writer.load(
+                source, schema, run_id=self.run_id, entity=self.entity, synced_at=result.started_at
+            )
         result.inserted, result.updated = loaded.inserted, loaded.updated
         self._after_load(result, writer, start, end, keys, current, label)
 
