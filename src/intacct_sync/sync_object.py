@@ -192,6 +192,7 @@ class ObjectSync:
                     self.run_id,
                     full=result.mode != "incremental",
                     reconciled_keys=result.keys_reconciled,
+                    at=result.started_at,  # the run's clock, so the key-reconcile cadence is too
                 )
             self.state.record_run(
                 RunRecord(

@@ -28,6 +28,9 @@ def test_first_sync_equals_emulator_and_second_sync_changes_nothing(spark, lake_
         assert set(CATALOG) <= set(synced) and len(synced) >= len(CATALOG) + 2  # UDDs found
         compared = check_all(spark, lake_names, emulator.company, synced)
         assert compared > 1000
+        owners = spark.table(lake_names.qualified("ap_bill")).select("megaentityid", "_entity")
+        pairs = {(r[0] or "", r[1]) for r in owners.distinct().collect()}
+        assert pairs == {(m, m) for m, _ in pairs} and ("", "") in pairs and len(pairs) >= 2
         assert all(r.mode == "full" for r in first.results)
 
         second = run_sync(settings, client=client, spark=spark)

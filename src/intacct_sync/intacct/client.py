@@ -169,9 +169,11 @@ class IntacctClient:
                 showprivate=self._showprivate,
             )
 
-    def count(self, object_name: str, filter: Filter | None = None) -> int:  # noqa: A002
+    def count(
+        self, object_name: str, filter: Filter | None = None, key: str = "RECORDNO"  # noqa: A002
+    ) -> int:
         function = envelope.query(
-            object_name, ["RECORDNO"], filter=filter, pagesize=1, showprivate=self._showprivate
+            object_name, [key], filter=filter, pagesize=1, showprivate=self._showprivate
         )
         response = self._call([function], object=object_name)
         return data_int(response.results[0].data, "totalcount")

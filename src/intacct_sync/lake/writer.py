@@ -244,10 +244,18 @@ class TableWriter:
         return self.spark.table(self.qualified).where("NOT coalesce(_deleted, false)")
 
 
+# At the top level a record's owning entity is its MEGAENTITYID (empty for shared records);
+# an entity session's rows belong to that entity (PROTOCOL.md §10).
+OWNER_COLUMN = "megaentityid"
+
+
 def _with_audit(source: DataFrame, run_id: str, entity: str, synced_at: datetime) -> DataFrame:
+    owner = F.lit(entity)
+    if not entity and OWNER_COLUMN in source.columns:
+        owner = F.coalesce(F.col(OWNER_COLUMN), F.lit(""))
     return source.select(
         "*",
-        F.lit(entity).alias("_entity"),
+        owner.alias("_entity"),
         F.lit(False).alias("_deleted"),
         F.lit(synced_at).cast("timestamp").alias("_synced_at"),
         F.lit(run_id).alias("_run_id"),
