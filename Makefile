@@ -41,7 +41,7 @@ test-fast: setup
 	$(BIN)/pytest -m "not spark and not slow" tests
 
 stress: setup
-	INTACCT_SYNC_STRESS=1 $(BIN)/pytest -m slow -p no:randomly tests
+	$(BIN)/pytest -n $(WORKERS) -m slow tests
 
 demo: setup
 	$(BIN)/intacct-sync demo
