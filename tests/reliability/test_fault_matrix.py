@@ -11,6 +11,7 @@ human must fix (bad sender, not authorized, a persistent outage) must fail the o
 from __future__ import annotations
 
 import math
+from collections import Counter
 import os
 import random
 import re
@@ -139,7 +140,10 @@ def one_night(spark, names, emu, settings, client, specs, plans: list[Plan], tal
     emu.faults.clear()
     print(f"night {tally['runs']}: {time.monotonic() - started:.1f}s {[p.spec for p in plans]}")
     fired = emu.faults.injected[fired_before:]
-    fired_specs = {(f["kind"], f.get("object")) for f in fired}
+    # A fault counts as decisive only alone on its request: two faults firing on one request
+    # (a retry meeting the next fault's page) answer with only one of them.
+    per_request = Counter(f["request"] for f in fired)
+    fired_specs = {(f["kind"], f.get("object")) for f in fired if per_request[f["request"]] == 1}
     tally["runs"] += 1
     tally["faults injected"] += len(fired)
     tally.update(f"kind {f['kind']}" for f in fired)
