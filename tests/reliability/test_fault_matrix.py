@@ -11,11 +11,11 @@ human must fix (bad sender, not authorized, a persistent outage) must fail the o
 from __future__ import annotations
 
 import math
-from collections import Counter
 import os
 import random
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 import pytest
