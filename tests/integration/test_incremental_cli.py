@@ -11,7 +11,7 @@ from intacct_sync.runner import run_sync
 from tests.support.lake_check import check_all, check_table
 from tests.support.sync import client_for, settings_for
 
-pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
+pytestmark = pytest.mark.spark
 
 
 def test_dimensions_and_discovered_udds_keep_their_parent_hierarchies(spark, lake_names, emulator):

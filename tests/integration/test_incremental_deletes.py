@@ -13,7 +13,7 @@ from intacct_sync.runner import run_sync
 from tests.support.lake_check import check_all
 from tests.support.sync import client_for, settings_for
 
-pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
+pytestmark = pytest.mark.spark
 
 BILLS = ("APBILL", "APBILLITEM", "APPYMTDETAIL")
 

@@ -21,7 +21,7 @@ from intacct_sync.runner import run_sync
 from tests.support.lake_check import check_all
 from tests.support.sync import client_for, settings_for
 
-pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
+pytestmark = pytest.mark.spark
 
 OBJECTS = ("VENDOR", "APBILL", "APBILLITEM", "APPYMT", "APPYMTDETAIL", "GLBATCH", "GLENTRY")
 # 2026-11-01 02:00 PDT becomes 01:00 PST at 09:00 UTC.
