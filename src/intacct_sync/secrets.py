@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from intacct_sync.config import ConfigError
+from intacct_sync.intacct.session import Secret  # the one secret wrapper
 
 # secret-scope key -> environment variable (local runs)
 KEYS: dict[str, str] = {
@@ -23,35 +24,6 @@ KEYS: dict[str, str] = {
     "user-password": "INTACCT_USER_PASSWORD",
 }
 OPTIONAL_KEYS: dict[str, str] = {"endpoint-url": "INTACCT_ENDPOINT_URL"}
-
-
-class Secret:
-    """A string that shows itself as ``***`` everywhere except through :meth:`reveal`."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('***')"
-
-    __str__ = __repr__
-
-    def __format__(self, spec: str) -> str:
-        return "***"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(("Secret", self._value))
-
-    def __reduce__(self):  # pickling would copy the value out; refuse
-        raise TypeError("a Secret cannot be pickled")
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,12 @@ class Secret:
     def __str__(self) -> str:
         return "***"
 
+    def __format__(self, spec: str) -> str:
+        return "***"
+
+    def __reduce__(self):  # pickling would copy the value out (into a Spark task, a cache...)
+        raise TypeError("a Secret cannot be pickled")
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Secret) and other._value == self._value
 
