@@ -35,7 +35,7 @@ setup: $(VENV)/.installed $(JARS)/.done
 jars: $(JARS)/.done
 
 test: setup
-	$(BIN)/pytest -n $(WORKERS) --dist loadgroup --durations=25 tests
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup --durations=25 -m "not slow" tests
 
 test-fast: setup
 	$(BIN)/pytest -m "not spark and not slow" tests
