@@ -186,7 +186,12 @@ def test_an_edit_in_the_repeated_fall_back_hour_is_taken_though_its_wall_time_re
     # A version a day older is still refused.
     w = writer(spark, lake_names)
     first = datetime(2026, 11, 1, 8, 35, tzinfo=timezone.utc)
-    w.load([bills((1, first, "10.00"), (2, first, "20.00"))], BILL_SCHEMA, run_id="r1", synced_at=RUN_AT)
+    w.load(
+        [bills((1, first, "10.00"), (2, first, "20.00"))],
+        BILL_SCHEMA,
+        run_id="r1",
+        synced_at=RUN_AT,
+    )
     refolded = first - timedelta(minutes=15)
     stale = first - timedelta(days=1)
     result = w.load(

@@ -162,8 +162,13 @@ def test_audit_creation_times_are_read_as_gmt_and_modification_times_in_the_comp
         "<APBILL><AUWHENCREATED>09/16/2013 22:50:21</AUWHENCREATED>"
         "<WHENMODIFIED>09/16/2013 15:50:21</WHENMODIFIED></APBILL>"
     )
-    fields = [Field("AUWHENCREATED", FieldType.TIMESTAMP), Field("WHENMODIFIED", FieldType.TIMESTAMP)]
-    row = build_batch([record], fields, tz="America/Los_Angeles", object_name="APBILL").to_pylist()[0]
+    fields = [
+        Field("AUWHENCREATED", FieldType.TIMESTAMP),
+        Field("WHENMODIFIED", FieldType.TIMESTAMP),
+    ]
+    row = build_batch([record], fields, tz="America/Los_Angeles", object_name="APBILL").to_pylist()[
+        0
+    ]
     instant = datetime(2013, 9, 16, 22, 50, 21, tzinfo=timezone.utc)
     assert row["AUWHENCREATED"] == instant
     assert row["WHENMODIFIED"] == instant

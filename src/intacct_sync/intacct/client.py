@@ -170,7 +170,10 @@ class IntacctClient:
             )
 
     def count(
-        self, object_name: str, filter: Filter | None = None, key: str = "RECORDNO"  # noqa: A002
+        self,
+        object_name: str,
+        filter: Filter | None = None,
+        key: str = "RECORDNO",  # noqa: A002
     ) -> int:
         function = envelope.query(
             object_name, [key], filter=filter, pagesize=1, showprivate=self._showprivate
