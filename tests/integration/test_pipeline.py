@@ -97,7 +97,7 @@ def test_new_custom_field_becomes_a_column(spark, lake_names, emulator):
     settings = settings_for(emulator, lake_names, objects=("VENDOR",))
     with client_for(emulator, settings) as client:
         run_sync(settings, client=client, spark=spark)
-        emulator.company.add_custom_field("VENDOR", "RISK_TIER", "TEXT", default="low")
+        emulator.company.add_custom_field("VENDOR", "RISK_TIER", "TEXT")
         vendor = emulator.company.rows("VENDOR")[0]
         emulator.company.update("VENDOR", int(vendor["RECORDNO"]), {"RISK_TIER": "high"})
         result = run_sync(settings, client=client, spark=spark)
