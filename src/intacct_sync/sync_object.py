@@ -109,12 +109,6 @@ class ObjectSync:
         check_scope(self.client, self.entity)
         fields = self.client.lookup(spec.name)
         schema = _schema(fields)
-        added = self._fields_missing_from_table(fields)
-        if start is not None and added:
-            # Intacct does not bump WHENMODIFIED when a custom field is added, so only a full
-            # read fills the new columns of unchanged rows: once, then incremental again.
-            start, result.mode = None, "full"
-            log.info("%s: new fields %s, read in full to fill them", spec.name, ", ".join(added))
         writer = self._writer(spec)
         keys: list[pa.Array] = []
 
@@ -171,14 +165,6 @@ class ObjectSync:
                 window_end=end,
                 calls=lambda: self.client.scoped_usage(tag)[0],
             )
-
-    def _fields_missing_from_table(self, fields) -> list[str]:
-        from intacct_sync.lake.schema import column_name
-
-        if not self.names.exists(self.spark, self.spec.table):
-            return []
-        present = set(self.spark.table(self.names.qualified(self.spec.table)).columns)
-        return [f.name for f in fields if column_name(f.name) not in present]
 
     def _writer(self, spec: ObjectSpec):
         from intacct_sync.lake.writer import TableWriter
