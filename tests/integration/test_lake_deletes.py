@@ -139,3 +139,48 @@ def test_conflict_retry_reruns_only_delta_conflicts():
     with pytest.raises(AnalysisException):
         with_conflict_retry(broken, attempts=4, sleep=sleeps.append)
     assert len(calls) == 1
+
+    def half_made_by_another_writer() -> str:
+        calls.append(1)
+        if len(calls) < 2:
+            raise AnalysisException(
+                message="[DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION] Cannot create table "
+                "('x'). The associated location ('y') is not empty and also not a Delta table."
+            )
+        return "created"
+
+    calls.clear()
+    assert with_conflict_retry(half_made_by_another_writer, sleep=sleeps.append) == "created"
+    assert len(calls) == 2
+
+
+@pytest.mark.spark
+def test_tables_created_by_two_writers_at_once_exist_once(spark, lake_names):
+    """Two runs creating the same tables at the same moment both succeed (the loser finds the
+    winner's table), whichever way the race falls."""
+    from pyspark.sql import types as T
+
+    from intacct_sync.lake.schema import create_table
+
+    schema = T.StructType([T.StructField("recordno", T.LongType())])
+    tables = [f"race_{i}" for i in range(6)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def worker() -> None:
+        start.wait()
+        for table in tables:
+            try:
+                create_table(spark, lake_names, table, schema, key="recordno")
+            except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    for table in tables:
+        assert spark.table(lake_names.qualified(table)).schema.names == ["recordno"]

@@ -19,12 +19,13 @@ from delta.exceptions import (
     ProtocolChangedException,
 )
 from delta.tables import DeltaTable
+from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 from tenacity import (
     RetryCallState,
     Retrying,
-    retry_if_exception_type,
+    retry_if_exception,
     stop_after_attempt,
     wait_random_exponential,
 )
@@ -46,6 +47,18 @@ CONFLICTS: tuple[type[BaseException], ...] = (
     ProtocolChangedException,  # two writers creating one table at once
 )
 
+# Two writers creating one table at once: the loser can also find the other's half-made folder
+# (no commit yet) and refuse it as "not empty and also not a Delta table". Rerunning once the
+# winner has committed makes ``createIfNotExists`` a no-op.
+_CREATE_RACE = "DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION"
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """Another writer got there first and rerunning the whole operation is safe."""
+    if isinstance(exc, CONFLICTS):
+        return True
+    return isinstance(exc, AnalysisException) and _CREATE_RACE in str(exc)
+
 
 @dataclass(frozen=True)
 class MergeCounts:
@@ -59,7 +72,7 @@ def with_conflict_retry(
 ) -> T:
     """Run ``operation``, rerunning it only on Delta's concurrent-commit exceptions."""
     for attempt in Retrying(
-        retry=retry_if_exception_type(CONFLICTS),
+        retry=retry_if_exception(is_conflict),
         stop=stop_after_attempt(attempts),
         wait=wait_random_exponential(multiplier=0.2, max=5),
         sleep=sleep,

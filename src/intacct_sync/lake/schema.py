@@ -34,6 +34,10 @@ class SchemaChangeError(ValueError):
     """A field changed type in a way the table cannot take without losing data."""
 
 
+class TableCreateError(RuntimeError):
+    """A table could not be created because its location is taken by something not Delta."""
+
+
 def column_name(intacct_name: str) -> str:
     """The Delta column for an Intacct field: lower case, dots become underscores."""
     return check_identifier(intacct_name.strip().lower().replace(".", "_"), "column name")
@@ -149,15 +153,28 @@ def create_table(
             .property("delta.enableChangeDataFeed", "true")
         )
 
-    from intacct_sync.lake.merge import with_conflict_retry  # local: merge -> staging -> schema
+    # local import: merge -> staging -> schema
+    from intacct_sync.lake.merge import is_conflict, with_conflict_retry
 
     if key:
         try:
             with_conflict_retry(lambda: builder().clusterBy(key).execute())
             return
         except (AttributeError, AnalysisException, Py4JError) as exc:
+            if is_conflict(exc):  # a race another writer is still winning, not a clustering gap
+                raise
             # Liquid clustering needs Delta 3.1+ (or a recent Databricks runtime); without it the
             # table is still correct, only MERGE pruning by key is lost.
             log.warning("liquid clustering unavailable for %s, created unclustered: %s", table, exc)
     # Two runs may create the same table at once: the loser's retry finds it there (no-op).
-    with_conflict_retry(lambda: builder().execute())
+    try:
+        with_conflict_retry(lambda: builder().execute())
+    except AnalysisException as exc:
+        if not is_conflict(exc):
+            raise
+        raise TableCreateError(
+            f"could not create table {names.qualified(table)}: its folder is not empty and holds "
+            "no Delta commit (concurrent conflict with another run creating it, or a first run "
+            "killed mid-create); rerun once other runs have ended, and if it persists remove that "
+            "table's empty folder"
+        ) from exc
