@@ -93,9 +93,14 @@ def test_recreate_bill_gets_a_new_key(emulator):
 
 
 def test_custom_field_and_null_cursor_show_through_the_gateway(emulator):
+    """A custom field's default fills new records only, as Intacct documents; existing records
+    stay empty and keep their WHENMODIFIED."""
     company = emulator.company
+    before = {r["RECORDNO"]: r["WHENMODIFIED"] for r in company.rows("APBILL")}
     company.add_custom_field("APBILL", "PRIORITY_SCORE", "DECIMAL", default="1.5")
     company.set_null_cursor("APBILL", 1001)
+    vendor = company.rows("VENDOR")[0]["VENDORID"]
+    new = company.insert("APBILL", {"VENDORID": vendor, "TOTALENTERED": "10.00"})
     sid = session(emulator)
     got = rows(
         data_call(
@@ -104,11 +109,17 @@ def test_custom_field_and_null_cursor_show_through_the_gateway(emulator):
             query(
                 "APBILL",
                 ["RECORDNO", "PRIORITY_SCORE", "WHENMODIFIED"],
-                "<equalto><field>RECORDNO</field><value>1001</value></equalto>",
+                f"<in><field>RECORDNO</field><value>1001</value><value>1002</value>"
+                f"<value>{new}</value></in>",
             ),
         )
     )
-    assert got == [{"RECORDNO": "1001", "PRIORITY_SCORE": "1.5", "WHENMODIFIED": ""}]
+    by_key = {r["RECORDNO"]: r for r in got}
+    assert by_key["1001"] == {"RECORDNO": "1001", "PRIORITY_SCORE": "", "WHENMODIFIED": ""}
+    assert by_key["1002"]["PRIORITY_SCORE"] == ""
+    after = {r["RECORDNO"]: r["WHENMODIFIED"] for r in company.rows("APBILL")}
+    assert after["1002"] == before["1002"]
+    assert by_key[str(new)]["PRIORITY_SCORE"] == "1.5"
 
 
 def test_admin_http_api(emulator):

@@ -104,7 +104,8 @@ def mutate(company, rng: random.Random, tag: str) -> None:
     company.set_null_cursor("VENDOR", vendor)
     company.set_null_cursor("APBILL", bill)
     field = f"RISK_{tag.upper()}"
-    company.add_custom_field("VENDOR", field, "TEXT")
+    company.add_custom_field("VENDOR", field, "TEXT", default="standard")  # new records only
+    company.insert("VENDOR", {"VENDORID": f"V-{tag}-NEW", "NAME": f"Vendor {tag} new"})
     company.update("VENDOR", rng.choice(keys(company, "VENDOR")), {field: "high"})
 
 

@@ -162,6 +162,9 @@ class Company:
         obj = self.definition(name)
         with self.lock:
             row = self._storage(obj, values)
+            for fdef in obj.fields:  # as in Intacct, a custom field's default fills new records
+                if fdef.default is not None and row.get(fdef.name) is None:
+                    row[fdef.name] = fdef.default
             if row.get(obj.key) is None:
                 last = self.store.execute(f"SELECT MAX({q(obj.key)}) FROM {q(obj.name)}")[0][0]
                 row[obj.key] = (last or 0) + 1
@@ -207,11 +210,14 @@ class Company:
     def add_custom_field(
         self, name: str, field_name: str, datatype: str, default: Any = None
     ) -> None:
+        """A new custom field; as in Intacct its default applies to new records only, existing
+        ones stay empty (and keep their WHENMODIFIED) until someone edits them."""
         obj = self.definition(name)
         with self.lock:
             fdef = FieldDef(field_name, datatype.upper(), custom=True)
+            fdef.default = to_storage(fdef, default)
             obj.add_field(fdef)
-            self.store.add_column(obj, field_name, to_storage(fdef, default))
+            self.store.add_column(obj, field_name)
 
     def recreate_bill(self, recordno: int) -> int:
         """A Purchasing-sourced bill is deleted and re-created with a new RECORDNO (§8)."""

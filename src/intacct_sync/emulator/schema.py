@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 TYPES = {
     "i": "INTEGER",
@@ -33,6 +34,7 @@ class FieldDef:
     valid: tuple[str, ...] = ()
     tf: bool = False  # legacy T/F boolean (SYSTEMGENERATED, ADJ, STATISTICAL; PROTOCOL.md §7)
     custom: bool = False
+    default: Any = None  # storage form; a custom field's default fills new records only
     codes: dict[str, str] = field(default_factory=dict)  # readByQuery codes, e.g. STATE 'A'
 
     @property

@@ -120,13 +120,11 @@ class Store:
         with self.lock:
             self.conn.executemany(sql, (tuple(map(r.get, names)) for r in rows))
 
-    def add_column(self, obj: ObjectDef, name: str, default: object) -> None:
+    def add_column(self, obj: ObjectDef, name: str) -> None:
         with self.lock:
             self.conn.execute(
                 f"ALTER TABLE {q(obj.name)} ADD COLUMN {q(name)} {sql_type(obj, name)}"
             )
-            if default is not None:
-                self.conn.execute(f"UPDATE {q(obj.name)} SET {q(name)} = ?", (default,))
 
     def execute(self, sql: str, params: Iterable[object] = ()) -> list[tuple]:
         with self.lock:
