@@ -9,10 +9,7 @@ row. A failure anywhere leaves that object's watermark where it was; the other o
 
 from __future__ import annotations
 
-import contextvars
 import logging
-import queue
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -161,66 +158,6 @@ class Pipeline:
             progress=self.progress,
         )
         return job.run()
-
-
-def prefetch(items: Iterable, depth: int = 2) -> Prefetched:
-    """Iterate ``items`` in a background thread, up to ``depth`` ahead of the consumer.
-
-    The thread starts at once, so fetching the first Intacct pages overlaps preparing the Delta
-    table, and fetching the next page overlaps parsing and loading the current one. An error in
-    the producer is raised in the consumer; a consumer that stops early stops the producer.
-    """
-    q: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        q.put(("item", item), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            q.put(("done", None))
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
-            q.put(("error", exc))
-
-    context = contextvars.copy_context()  # API calls stay counted for the object being synced
-    thread = threading.Thread(target=context.run, args=(produce,), name="prefetch", daemon=True)
-    thread.start()
-    return Prefetched(q, stop)
-
-
-class Prefetched:
-    """The consumer side of :func:`prefetch`; ``close()`` (or ``with``) stops the producer."""
-
-    def __init__(self, q: queue.Queue, stop: threading.Event) -> None:
-        self._q, self._stop = q, stop
-
-    def __iter__(self) -> Iterator:
-        try:
-            while True:
-                kind, value = self._q.get()
-                if kind == "item":
-                    yield value
-                elif kind == "error":
-                    raise value
-                else:
-                    return
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        self._stop.set()
-
-    def __enter__(self) -> Prefetched:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def collect_keys(

@@ -102,7 +102,8 @@ class ObjectSync:
 
     def _sync(self, result: ObjectResult, start, end, full: bool, current, label: str) -> None:
         from intacct_sync.intacct.reader import Window
-        from intacct_sync.pipeline import collect_keys, prefetch
+        from intacct_sync.pipeline import collect_keys
+        from intacct_sync.streams import prefetch
 
         spec, s = self.spec, self.settings
         deadline = time.monotonic() + s.object_time_budget.total_seconds()

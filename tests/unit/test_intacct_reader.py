@@ -57,8 +57,12 @@ class FakeCompany:
         self.on_call(len(self.calls))
         where = fn.find("filter")
         rows = [r for r in self.rows if where is None or _match(where[0], r)]
-        keys = [o.findtext("field") for o in fn.iterfind("orderby/order")]
-        rows.sort(key=lambda r: tuple((r[k] is None, r[k] or 0) for k in keys))
+        for order in reversed(list(fn.iterfind("orderby/order"))):  # stable: last key first
+            k = order.findtext("field")
+            rows.sort(
+                key=lambda r: (r[k] is None, r[k] or 0),
+                reverse=order.find("descending") is not None,
+            )
         size = int(fn.findtext("pagesize"))
         page = rows[:size]
         body = "".join(
@@ -101,17 +105,60 @@ def read_all(company: FakeCompany, spec=CATALOG["CLASS"], window=None, size=7) -
     return [k for p in pages for k in p.batch.column("RECORDNO").to_pylist()]
 
 
-def test_full_read_pages_with_keyset_and_offset_zero() -> None:
+def test_full_read_pages_with_keyset_in_key_order_and_offset_zero() -> None:
     company = FakeCompany(rows(50))
     assert read_all(company) == list(range(1, 51))
-    # 8 keyset pages (the last has numremaining 0) plus one empty-cursor pass
-    assert len(company.calls) == 8 + 1
+    # 8 keyset pages (the last has numremaining 0); rows without a cursor in the same pass
+    assert len(company.calls) == 8
     assert {c.findtext("offset") for c in company.calls} == {"0"}
     assert company.calls[0].findtext("options/showprivate") == "true"
-    assert [o.findtext("field") for o in company.calls[0].iterfind("orderby/order")] == [
-        "WHENMODIFIED",
-        "RECORDNO",
-    ]
+    assert [o.findtext("field") for o in company.calls[0].iterfind("orderby/order")] == ["RECORDNO"]
+
+
+def test_a_large_full_read_is_split_into_key_ranges_read_at_once() -> None:
+    data = rows(100) + [{"RECORDNO": 150, "WHENMODIFIED": None}]
+    company = FakeCompany(data)
+    pages = query_pages(
+        company,
+        CATALOG["CLASS"],
+        FIELDS,
+        Window(None, window_end()),
+        tz=LA,
+        page_size=2,
+        streams=2,
+    )
+    got = [k for p in pages for k in p.batch.column("RECORDNO").to_pylist()]
+    assert sorted(got) == [r["RECORDNO"] for r in data] and len(got) == len(set(got))
+    # the first page, the max-key query, then two keyset series: (2, 76] and (76, open)
+    descending = [c for c in company.calls if c.find("orderby/order/descending") is not None]
+    assert len(descending) == 1 and descending[0].findtext("pagesize") == "1"
+    assert len(company.calls) <= 51 + 2
+
+    def bound(call, op: str) -> str | None:
+        for cmp in call.iterfind(f"filter/and/{op}"):
+            if cmp.findtext("field") == "RECORDNO":
+                return cmp.findtext("value")
+        return None
+
+    first_of_ranges = {
+        (bound(c, "greaterthan"), bound(c, "lessthanorequalto")) for c in company.calls
+    }
+    assert {("2", "76"), ("76", None)} <= first_of_ranges
+
+
+def test_a_small_full_read_is_not_split() -> None:
+    company = FakeCompany(rows(30))
+    pages = query_pages(
+        company,
+        CATALOG["CLASS"],
+        FIELDS,
+        Window(None, window_end()),
+        tz=LA,
+        page_size=2,
+        streams=2,
+    )
+    assert [k for p in pages for k in p.batch.column("RECORDNO").to_pylist()] == list(range(1, 31))
+    assert len(company.calls) == 15  # 14 pages left < 10 per stream: read in a row
 
 
 def test_rows_modified_while_paging_are_not_skipped_or_repeated() -> None:
@@ -211,3 +258,17 @@ def test_read_by_query_restarts_after_an_expired_result_and_drops_seen_rows() ->
     got = [k for p in pages for k in p.batch.column("id").to_pylist()]
     assert got == list(range(1, 10))
     assert sent == ["readByQuery", "readMore", "readMore", "readByQuery", "readMore", "readMore"]
+
+
+def test_split_range_cuts_equal_widths_and_leaves_the_last_open():
+    from intacct_sync.intacct.reader import split_range
+
+    assert split_range(100, 300, 2) == [(100, 200), (200, None)]
+    assert split_range(0, 10, 3) == [(0, 3), (3, 6), (6, None)]
+    assert split_range(5, 6, 4) == [(5, None)]  # no room to cut: one open range
+    assert split_range(5, None, 4) == [(5, None)]  # no max key (rows deleted meanwhile)
+    assert split_range(9, 5, 2) == [(9, None)]
+    ranges = split_range(1, 1_000_001, 7)
+    assert len(ranges) == 7 and ranges[0][0] == 1 and ranges[-1][1] is None
+    assert all(a < b for a, b in ranges[:-1])
+    assert all(ranges[i][1] == ranges[i + 1][0] for i in range(len(ranges) - 1))

@@ -72,6 +72,7 @@ class IntacctClient:
             raise ValueError(f"page_size must be 1..{envelope.QUERY_MAX_PAGE}")
         self.timezone = timezone
         self.page_size = page_size
+        self.max_in_flight = max_in_flight  # also the key ranges a large full read runs at once
         self.entity = entity or None
         self._gateway = _gateway or Gateway(
             timeout=timeout,
@@ -85,6 +86,7 @@ class IntacctClient:
             credentials=credentials,
             timezone=timezone,
             page_size=page_size,
+            max_in_flight=max_in_flight,
             session_lifetime=session_lifetime,
             clock=clock,
         )
@@ -167,6 +169,7 @@ class IntacctClient:
                 tz=self.timezone,
                 page_size=size,
                 showprivate=self._showprivate,
+                streams=self.max_in_flight,
             )
 
     def count(
