@@ -86,10 +86,8 @@ class Pipeline:
         if self._state is None:
             self.names.ensure_schema(self.spark)
             store = self._state_factory()
-            # One read of every watermark per run (it also creates both state tables here,
-            # once, before the object threads could race to create them).
-            self._watermarks = {(s.object, s.entity): s for s in store.states()}
-            store.last_runs(limit=1)
+            store.ensure()  # once, before the object threads could race to create them
+            self._watermarks = {(s.object, s.entity): s for s in store.states()}  # one read a run
             self._state = store
         return self._state
 

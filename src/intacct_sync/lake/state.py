@@ -102,6 +102,11 @@ class StateStore:
             self._ready.add(table)
         return self.names.qualified(table)
 
+    def ensure(self) -> None:
+        """Create both tables now if they are missing (before threads could race to do it)."""
+        self._table(STATE_TABLE, STATE_SCHEMA)
+        self._table(RUNS_TABLE, RUNS_SCHEMA)
+
     def _frame(self, rows: list[dict], schema: pa.Schema) -> DataFrame:
         return self.spark.createDataFrame(pa.Table.from_pylist(rows, schema=schema))
 
