@@ -1,12 +1,14 @@
 """Reconciliation on every run: Intacct's own count and money sums against the Delta table.
 
-After an object is loaded, Intacct is asked for its row count (``query`` with ``pagesize`` 1,
-read ``totalcount``; PROTOCOL.md §9) and for the exact sums of the object's money fields
+After an object is loaded, Intacct is asked for its row count (``COUNT`` aggregate, or
+``totalcount`` of a ``query`` with ``pagesize`` 1 where there is nothing to sum; PROTOCOL.md §9)
+and for the exact sums of the object's money fields
 (``query`` aggregates, grouped where the catalog says so, e.g. GLENTRY AMOUNT by TR_TYPE). The
 live rows of the table are summed the same way with exact decimals. Equal on every figure means
 the table holds what Intacct holds; anything else is a warning naming the object and the
-differences. Cost: one call for the count, one per page of aggregate rows (one page in practice),
-and one more only when they differ (to tell a real gap from changes made after the window end).
+differences. Cost: one call (the count rides along with the sums in one aggregate query; one per
+page of aggregate rows, one page in practice), and one more only when they differ (to tell a real
+gap from changes made after the window end).
 """
 
 from __future__ import annotations
@@ -121,10 +123,13 @@ def reconcile_run(spec: ObjectSpec, client, table, warnings: list[str], **kwargs
 
 
 def source_summary(spec: ObjectSpec, client) -> tuple[int, dict[str, Decimal]]:
-    count = _count(spec, client)
     if not spec.money_fields:
-        return count, {}
-    groups = client.aggregate(spec.name, list(spec.money_fields), group_by=spec.money_group_by)
+        return _count(spec, client), {}
+    # One query: the count rides along with the sums (the key is RECORDNO for every object
+    # with money fields; user-defined dimensions have none).
+    count, groups = client.summary(
+        spec.name, list(spec.money_fields), group_by=spec.money_group_by, count=spec.key
+    )
     sums: dict[str, Decimal] = {}
     for group, values in groups.items():
         for name, value in values.items():

@@ -172,7 +172,12 @@ def test_count_aggregate_and_keys_match_the_company(emu: Emulator) -> None:
 def test_gl_entry_sums_by_debit_and_credit(emu: Emulator) -> None:
     rows = emu.company.rows("GLENTRY")
     with make_client(emu) as client:
-        sums = client.aggregate("GLENTRY", ["AMOUNT"], group_by="TR_TYPE")
+        before = client.stats()
+        count, sums = client.summary("GLENTRY", ["AMOUNT"], group_by="TR_TYPE")
+        used = client.stats() - before
+    assert used.calls["query"] == 1  # the count rides along with the sums
+    assert count == len(rows)
+    assert set(sums) == {r["TR_TYPE"] for r in rows}
     for tr_type, by_field in sums.items():
         expected = sum(
             (Decimal(r["AMOUNT"] or 0) for r in rows if r["TR_TYPE"] == tr_type), Decimal(0)
