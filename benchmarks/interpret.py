@@ -63,9 +63,14 @@ def _latency(sizes: list[dict]) -> str:
             f"{paging:.0f} s, during which the prefetch thread was busy fetching and parsing for "
             f"{sync['produce_s']:.0f} s ({_bound(sync['produce_s'], paging)}); "
             f"{sync['first_page_after_s'] + sync['tail_s']:.0f} s went to Spark work before the "
-            "first and after the last page. The emulator never saw more "
-            f"than {slots} request(s) in flight, because one object's keyset pages are read "
-            "one after another (each page's filter needs the previous page's last row)."
+            "first and after the last page. "
+            + (
+                f"The emulator saw {slots} requests in flight at once: the full read was split "
+                "into key ranges, one per request slot."
+                if slots > 1
+                else "The emulator never saw more than 1 request in flight: the pages were "
+                "read one after another."
+            )
         )
     return ""
 
