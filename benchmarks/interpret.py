@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 _STAGE = {
     "tree": "building the checked tree (safety scan, lxml parse, status checks)",
     "walk": "walking records into per-column string lists",
@@ -47,17 +49,43 @@ def _e2e(sizes: list[dict]) -> str:
     )
 
 
+@dataclass(frozen=True)
+class LatencyRun:
+    """One size's run with simulated latency, and the figures derived from it."""
+
+    label: str
+    sync: dict  # the latency run's sync figures
+    plain: dict  # the same sync without latency
+    latency: float
+    slots: int  # most requests in flight the emulator saw
+
+    @property
+    def floor(self) -> float:
+        return self.sync["pages"] * self.latency / 2
+
+    @property
+    def paging(self) -> float:
+        return self.sync["seconds"] - self.sync["first_page_after_s"] - self.sync["tail_s"]
+
+
+def latency_runs(sizes: list[dict]) -> list[LatencyRun]:
+    return [
+        LatencyRun(
+            s["label"], s["latency"]["sync"], s["sync"], s["latency"]["latency_s"],
+            s["latency"]["emulator_max_in_flight"],
+        )
+        for s in sizes
+        if s.get("latency")
+    ]  # fmt: skip
+
+
 def _latency(sizes: list[dict]) -> str:
-    for s in sizes:
-        lat = s.get("latency")
-        if not lat:
-            continue
-        sync, latency = lat["sync"], lat["latency_s"]
-        floor = sync["pages"] * latency / 2
-        slots = lat["emulator_max_in_flight"]
-        paging = sync["seconds"] - sync["first_page_after_s"] - sync["tail_s"]
+    for run in latency_runs(sizes):
+        sync, latency, floor, slots, paging = (
+            run.sync, run.latency, run.floor, run.slots, run.paging
+        )  # fmt: skip
         return (
-            f"With {latency} s of latency per request the {s['label']} run took "
+            f"With {latency} s of latency per request the {run.label} run took "
             f"{sync['seconds']:.0f} s against a floor of {floor:.1f} s (pages x latency / 2 "
             f"slots), {floor / sync['seconds']:.0%} of the way there. Pages arrived over "
             f"{paging:.0f} s, during which the prefetch thread was busy fetching and parsing for "

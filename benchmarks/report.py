@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.interpret import interpretation
+from benchmarks.interpret import interpretation, latency_runs
 
 PARSERS = {
     "ours": "ours (checks + typed Arrow batch)",
@@ -84,20 +84,15 @@ def _cpu(cpu: dict, rows: int) -> list[str]:
 
 
 def latency_section(sizes: list[dict]) -> str:
-    rows = []
-    for s in sizes:
-        lat = s.get("latency")
-        if not lat:
-            continue
-        sync, latency = lat["sync"], lat["latency_s"]
-        floor = sync["pages"] * latency / 2
-        rows.append([
-            s["label"], f"{latency}", str(sync["pages"]), f"{floor:.1f}",
-            f"{sync['pages'] * latency:.1f}", f"{sync['seconds']:.1f}",
-            f"{floor / sync['seconds']:.0%}", f"{s['sync']['seconds']:.1f}",
-            f"{sync['seconds'] - sync['first_page_after_s'] - sync['tail_s']:.1f}",
-            f"{sync['produce_s']:.1f}", str(lat["emulator_max_in_flight"]),
-        ])  # fmt: skip
+    rows = [
+        [
+            r.label, f"{r.latency}", str(r.sync["pages"]), f"{r.floor:.1f}",
+            f"{r.sync['pages'] * r.latency:.1f}", f"{r.sync['seconds']:.1f}",
+            f"{r.floor / r.sync['seconds']:.0%}", f"{r.plain['seconds']:.1f}",
+            f"{r.paging:.1f}", f"{r.sync['produce_s']:.1f}", str(r.slots),
+        ]
+        for r in latency_runs(sizes)
+    ]  # fmt: skip
     header = [
         "size", "latency s/request", "pages", "floor s (pages x latency / 2 slots)",
         "one-slot floor s", "measured s", "floor / measured", "same sync, no latency s",

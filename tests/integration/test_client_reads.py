@@ -37,6 +37,15 @@ def keys_of(pages) -> list[int]:  # type: ignore[no-untyped-def]
     return [k for p in pages for k in p.batch.column("RECORDNO").to_pylist()]
 
 
+def read_bills(emu: Emulator, **client_kw):  # type: ignore[no-untyped-def]
+    """A full read of APBILL: (pages, the calls it made after lookup opened the session)."""
+    with make_client(emu, **client_kw) as client:
+        fields = client.lookup("APBILL")
+        before = client.stats()
+        pages = list(client.read_pages(CATALOG["APBILL"], fields, now_window(emu)))
+        return pages, client.stats() - before
+
+
 @pytest.fixture(scope="module")
 def big():
     with Emulator(seed=7, scale="small", port=0, bills=10_500) as e:
@@ -52,11 +61,7 @@ def emu():
 def test_10k_bills_in_pages_of_2000_with_exact_call_count(big: Emulator) -> None:
     n = big.company.count("APBILL")
     assert n >= 10_000
-    with make_client(big) as client:
-        fields = client.lookup("APBILL")
-        before = client.stats()
-        pages = list(client.read_pages(CATALOG["APBILL"], fields, now_window(big)))
-        used = client.stats() - before
+    pages, used = read_bills(big)
     keys = keys_of(pages)
     assert len(keys) == n == len(set(keys))
     assert sorted(keys) == sorted(int(r["RECORDNO"]) for r in big.company.rows("APBILL"))
@@ -76,11 +81,7 @@ def test_a_large_full_read_splits_into_key_ranges_that_keep_both_slots_busy() ->
     (the max-key query, one more part-filled page)."""
     with Emulator(seed=7, scale="small", port=0, bills=10_500, latency=0.02) as emu:
         n = emu.company.count("APBILL")
-        with make_client(emu, max_in_flight=2, page_size=100) as client:
-            fields = client.lookup("APBILL")
-            before = client.stats()
-            pages = list(client.read_pages(CATALOG["APBILL"], fields, now_window(emu)))
-            used = client.stats() - before
+        pages, used = read_bills(emu, max_in_flight=2, page_size=100)
         keys = keys_of(pages)
         assert len(keys) == n == len(set(keys))
         assert sorted(keys) == sorted(int(r["RECORDNO"]) for r in emu.company.rows("APBILL"))
@@ -90,11 +91,7 @@ def test_a_large_full_read_splits_into_key_ranges_that_keep_both_slots_busy() ->
 
 
 def test_a_full_read_with_one_slot_reads_in_a_row(big: Emulator) -> None:
-    with make_client(big, max_in_flight=1, page_size=500) as client:
-        fields = client.lookup("APBILL")
-        before = client.stats()
-        pages = list(client.read_pages(CATALOG["APBILL"], fields, now_window(big)))
-        used = client.stats() - before
+    pages, used = read_bills(big, max_in_flight=1, page_size=500)
     keys = keys_of(pages)
     assert keys == sorted(keys) and len(keys) == big.company.count("APBILL")
     assert used.calls == {"query": math.ceil(len(keys) / 500)}
@@ -162,7 +159,7 @@ def test_count_aggregate_and_keys_match_the_company(emu: Emulator) -> None:
     rows = emu.company.rows("APBILL")
     with make_client(emu) as client:
         assert client.count("APBILL") == len(rows)
-        sums = client.aggregate("APBILL", ["TOTALENTERED", "TOTALDUE"])
+        _, sums = client.summary("APBILL", ["TOTALENTERED", "TOTALDUE"], count=None)
         expected = sum((Decimal(r["TOTALENTERED"] or 0) for r in rows), Decimal(0))
         assert sums[None]["TOTALENTERED"] == expected
         keys = [k for array in client.read_keys(spec) for k in array.to_pylist()]

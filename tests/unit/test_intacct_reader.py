@@ -99,9 +99,11 @@ def window_end() -> datetime:
     return datetime(2024, 6, 1, tzinfo=timezone.utc)
 
 
-def read_all(company: FakeCompany, spec=CATALOG["CLASS"], window=None, size=7) -> list[int]:
+def read_all(
+    company: FakeCompany, spec=CATALOG["CLASS"], window=None, size=7, streams=1
+) -> list[int]:
     window = window or Window(None, window_end())
-    pages = query_pages(company, spec, FIELDS, window, tz=LA, page_size=size)
+    pages = query_pages(company, spec, FIELDS, window, tz=LA, page_size=size, streams=streams)
     return [k for p in pages for k in p.batch.column("RECORDNO").to_pylist()]
 
 
@@ -118,16 +120,7 @@ def test_full_read_pages_with_keyset_in_key_order_and_offset_zero() -> None:
 def test_a_large_full_read_is_split_into_key_ranges_read_at_once() -> None:
     data = rows(100) + [{"RECORDNO": 150, "WHENMODIFIED": None}]
     company = FakeCompany(data)
-    pages = query_pages(
-        company,
-        CATALOG["CLASS"],
-        FIELDS,
-        Window(None, window_end()),
-        tz=LA,
-        page_size=2,
-        streams=2,
-    )
-    got = [k for p in pages for k in p.batch.column("RECORDNO").to_pylist()]
+    got = read_all(company, size=2, streams=2)
     assert sorted(got) == [r["RECORDNO"] for r in data] and len(got) == len(set(got))
     # the first page, the max-key query, then two keyset series: (2, 76] and (76, open)
     descending = [c for c in company.calls if c.find("orderby/order/descending") is not None]
@@ -148,16 +141,7 @@ def test_a_large_full_read_is_split_into_key_ranges_read_at_once() -> None:
 
 def test_a_small_full_read_is_not_split() -> None:
     company = FakeCompany(rows(30))
-    pages = query_pages(
-        company,
-        CATALOG["CLASS"],
-        FIELDS,
-        Window(None, window_end()),
-        tz=LA,
-        page_size=2,
-        streams=2,
-    )
-    assert [k for p in pages for k in p.batch.column("RECORDNO").to_pylist()] == list(range(1, 31))
+    assert read_all(company, size=2, streams=2) == list(range(1, 31))
     assert len(company.calls) == 15  # 14 pages left < 10 per stream: read in a row
 
 

@@ -101,19 +101,20 @@ def read_by_query(ctx: Ctx, el) -> E:
         )
         cur.delivered, cur.last_key = len(rows), rows[-1][-1] if rows else None
         rid = cur.id
+    return _rbq_data(obj, refs, rows, total, total - len(rows), rid)
+
+
+def _rbq_data(obj, refs, rows, total: int, remaining: int, result_id: str) -> E:
+    """A readByQuery/readMore answer: lowercase list type and the paging attributes (§5.1)."""
     tag = obj.name.lower()
-    return _data(
-        tag,
-        refs,
-        rows,
-        {
-            "listtype": tag,
-            "count": str(len(rows)),
-            "totalcount": str(total),
-            "numremaining": str(total - len(rows)),
-            "resultId": rid,
-        },
-    )
+    attrs = {
+        "listtype": tag,
+        "count": str(len(rows)),
+        "totalcount": str(total),
+        "numremaining": str(remaining),
+        "resultId": result_id,
+    }
+    return _data(tag, refs, rows, attrs)
 
 
 def cursor_for(ctx: Ctx, el) -> Cursor:
@@ -145,19 +146,7 @@ def read_more(ctx: Ctx, el) -> E:
     cur.delivered += len(rows)
     remaining = 0 if len(rows) < cur.pagesize else max(cur.total - cur.delivered, 0)
     cur.done = remaining == 0
-    tag = obj.name.lower()
-    return _data(
-        tag,
-        refs,
-        rows,
-        {
-            "listtype": tag,
-            "count": str(len(rows)),
-            "totalcount": str(cur.total),
-            "numremaining": str(remaining),
-            "resultId": cur.id,
-        },
-    )
+    return _rbq_data(obj, refs, rows, cur.total, remaining, cur.id)
 
 
 def _keys(text: str | None) -> list[str]:

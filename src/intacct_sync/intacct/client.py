@@ -184,16 +184,6 @@ class IntacctClient:
         response = self._call([function], object=object_name)
         return data_int(response.results[0].data, "totalcount")
 
-    def aggregate(
-        self,
-        object_name: str,
-        sums: list[str],
-        group_by: str | None = None,
-        filter: Filter | None = None,  # noqa: A002
-    ) -> dict[str | None, dict[str, Decimal]]:
-        """``{group value (None without group_by): {field: exact sum}}``; empty sums are 0."""
-        return self.summary(object_name, sums, group_by, filter, count=None)[1]
-
     def summary(
         self,
         object_name: str,
