@@ -107,6 +107,65 @@ def test_merge_takes_only_newer_rows_dedupes_and_replay_changes_nothing(spark, l
     assert (metrics["numTargetRowsInserted"], metrics["numTargetRowsUpdated"]) == ("0", "0")
 
 
+def test_first_load_into_an_empty_table_appends_and_then_merges(spark, lake_names):
+    """Distinct keys into an empty table: one WRITE (no join), tagged for idempotence; the
+    next load MERGEs; a first load with a key twice MERGEs so the newest version wins."""
+    w = writer(spark, lake_names)
+    first = w.load([bills((1, ts(1), "1.00"), (2, ts(1), "2.00"))], BILL_SCHEMA, run_id="r1",
+                   synced_at=RUN_AT)  # fmt: skip
+    assert first == LoadResult(rows_in=2, inserted=2, updated=0, deleted=0, unchanged=0)
+    operation, metrics = history_metrics(spark, lake_names)[-1]
+    assert operation == "WRITE" and metrics["numOutputRows"] == "2"
+    txn = spark.sql(f"DESCRIBE HISTORY {lake_names.qualified('ap_bill')}").first()
+    assert txn["operationParameters"]["mode"] == "Append"
+    again = w.load([bills((2, ts(2), "2.50"), (3, ts(1), "3.00"))], BILL_SCHEMA, run_id="r2",
+                   synced_at=RUN_AT)  # fmt: skip
+    assert (again.inserted, again.updated) == (1, 1)
+    assert history_metrics(spark, lake_names)[-1][0] == "MERGE"
+
+    other = TableWriter(spark, lake_names, "ap_bill_b", key="RECORDNO", cursor="WHENMODIFIED")
+    twice = other.load([bills((7, ts(1), "1.00"), (7, ts(3), "3.00"))], BILL_SCHEMA,
+                       run_id="r1", synced_at=RUN_AT)  # fmt: skip
+    assert (twice.rows_in, twice.inserted) == (2, 1)
+    assert history_metrics(spark, lake_names, "ap_bill_b")[-1][0] == "MERGE"
+    assert [r["totalentered"] for r in other.live_dataframe().collect()] == [Decimal("3.00")]
+
+
+def test_two_first_loads_at_once_into_one_empty_table_land_once(spark, lake_names):
+    """Both find the table empty and append; Delta's idempotent-write check refuses the second
+    commit, whose retry MERGEs instead: every key once."""
+    import threading
+
+    writer(spark, lake_names).load([bills((1, ts(1), "1.00"))], BILL_SCHEMA, run_id="r0",
+                                   synced_at=RUN_AT)  # fmt: skip
+    from delta.tables import DeltaTable
+
+    DeltaTable.forName(spark, lake_names.qualified("ap_bill")).delete()  # empty: files gone
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def first_load(keys: range) -> None:
+        start.wait()
+        try:
+            page = bills(*[(k, ts(1), f"{k}.00") for k in keys])
+            writer(spark, lake_names).load([page], BILL_SCHEMA, run_id="r", synced_at=RUN_AT)
+        except BaseException as exc:  # noqa: BLE001 - asserted below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=first_load, args=(r,)) for r in (range(10, 15), range(12, 18))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    keys = [r["recordno"] for r in writer(spark, lake_names).live_dataframe().collect()]
+    assert sorted(keys) == list(range(10, 18))
+    after_delete = [op for op, _ in history_metrics(spark, lake_names)][3:]
+    assert sorted(after_delete) == ["MERGE", "WRITE"]  # the loser's retry merged
+
+
 def test_schema_evolution_adds_column_widens_and_refuses_lossy_change(spark, lake_names):
     w = writer(spark, lake_names)
     w.load(

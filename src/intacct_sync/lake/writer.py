@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from delta.tables import DeltaTable
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -26,6 +27,8 @@ from intacct_sync.lake.staging import SEQ, Stage, Transfer, chunks, default_tran
 
 Mode = Literal["merge", "append"]
 KEY = "_key"  # the one column of a staged key set
+# Delta's idempotent-write id for a first load appended into an empty table (see _first_load).
+FIRST_LOAD_TXN = "intacct-sync-first-load"
 
 
 @dataclass(frozen=True)
@@ -92,19 +95,21 @@ class TableWriter:
             [T.StructField(f.name, types[f.name]) for f in wanted if f.name not in AUDIT_COLUMNS]
         )
         rows_in = 0
+        keys: list[pa.Array | pa.ChunkedArray] = []
         with Stage(self.spark, self.names, self.table, self.transfer, self.staging_dir) as stage:
             for chunk in chunks(batches, data, self.chunk_rows):
                 if chunk.column(self.key).null_count:
                     # A null key never matches in MERGE: it would insert a duplicate every run.
                     raise ValueError(f"{self.table}: rows without a {self.key} in the source")
                 rows_in += chunk.num_rows
+                keys.append(chunk.column(self.key))
                 stage.add(chunk)
             if stage.empty:
                 return LoadResult(0, 0, 0)
             source = _with_audit(stage.dataframe(), run_id, entity, synced_at)
             if self.mode == "append":
                 return self._append(source, rows_in)
-            return self._merge(source, rows_in)
+            return self._merge(source, rows_in, unique_keys=_distinct(keys) == rows_in)
 
     def _append(self, source: DataFrame, rows_in: int) -> LoadResult:
         rows = source.drop(SEQ)
@@ -115,14 +120,19 @@ class TableWriter:
         with_conflict_retry(write, self.retry_attempts)
         return LoadResult(rows_in, rows_in, 0)
 
-    def _merge(self, source: DataFrame, rows_in: int) -> LoadResult:
+    def _merge(self, source: DataFrame, rows_in: int, unique_keys: bool = False) -> LoadResult:
         rows = dedupe(source, self.key, self.cursor)
         columns = rows.columns
         condition = newer_condition(self.cursor, columns)
         values = {c: F.col(f"s.`{c}`") for c in columns}
         target = DeltaTable.forName(self.spark, self.qualified)
+        first_loads: list[bool] = []
 
         def merge() -> MergeCounts:
+            first_loads.clear()
+            if unique_keys and self._first_load(source, target):
+                first_loads.append(True)
+                return MergeCounts(inserted=rows_in)
             result = (
                 target.alias("t")
                 .merge(rows.alias("s"), f"t.`{self.key}` = s.`{self.key}`")
@@ -133,9 +143,30 @@ class TableWriter:
             return merge_counts(result, target)
 
         counts = with_conflict_retry(merge, self.retry_attempts)
-        return LoadResult(
-            rows_in, counts.inserted, counts.updated, 0, self._unchanged(target, counts)
+        unchanged = 0 if first_loads else self._unchanged(target, counts)
+        return LoadResult(rows_in, counts.inserted, counts.updated, 0, unchanged)
+
+    def _first_load(self, source: DataFrame, target: DeltaTable) -> bool:
+        """Into an empty table, rows with distinct keys are appended: no join, no shuffle.
+
+        A MERGE into nothing only inserts, so the result is the same. Two runs doing this at
+        once would both append; Delta's idempotent-write options prevent it: both tag the commit
+        with the same application id and the table version they found empty, so the second
+        commit fails with ``ConcurrentTransactionException``, is rerun by the conflict retry,
+        finds the table no longer empty and MERGEs. False when the table has data.
+        """
+        if target.detail().select("numFiles").first()[0]:
+            return False
+        version = target.history(1).select("version").first()[0]
+        (
+            source.drop(SEQ)
+            .write.format("delta")
+            .mode("append")
+            .option("txnAppId", FIRST_LOAD_TXN)
+            .option("txnVersion", str(version + 1))
+            .saveAsTable(self.qualified)
         )
+        return True
 
     def _unchanged(self, target: DeltaTable, counts: MergeCounts) -> int | None:
         metrics = target.history(1).select("operation", "operationMetrics").first()
@@ -275,3 +306,11 @@ def _key_chunks(live_keys: Iterable[pa.Array], chunk_rows: int) -> Iterable[pa.T
         keys = array.cast(pa.int64())
         for start in range(0, len(keys), chunk_rows):
             yield pa.table({KEY: keys.slice(start, chunk_rows)})
+
+
+def _distinct(keys: list[pa.Array | pa.ChunkedArray]) -> int:
+    """How many distinct values the key columns of the staged chunks hold."""
+    arrays = [a for c in keys for a in (c.chunks if isinstance(c, pa.ChunkedArray) else [c])]
+    if not arrays:
+        return 0
+    return pc.count_distinct(pa.chunked_array(arrays)).as_py()
