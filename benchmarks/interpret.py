@@ -127,8 +127,9 @@ def _memory_calls(sizes: list[dict]) -> str:
     return (
         f"The driver's peak RSS is {mem} ({growth:.2f}x for {scale:.0f}x the rows), {verdict}. "
         f"API calls per 1,000 rows are {calls} (the floor with 2000-row "
-        "pages is 0.5; the extra calls are the login, the lookup, the empty-cursor pass and "
-        "the reconciliation's count and sums)."
+        "pages is 0.5; the extra calls are the login, the lookup, the max-key query and the "
+        "last part-filled page of each extra key range of a split read, and the "
+        "reconciliation's one aggregate query)."
     )
 
 
