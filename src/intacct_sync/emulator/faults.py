@@ -152,6 +152,13 @@ class FaultPlan:
                     )
         return fired
 
+    def mark_decisive(self, request_no: int, kind: str | None) -> None:
+        """Record which of the faults fired on a request decided the answer (``decisive``)."""
+        with self._lock:
+            for entry in self.injected:
+                if entry["request"] == request_no:
+                    entry["decisive"] = entry["kind"] == kind
+
     @staticmethod
     def _match(fault: Fault, events: list[Event]) -> int | None | bool:
         def wanted(ev: Event) -> bool:

@@ -68,12 +68,14 @@ class Gateway:
                 )
         if self.stats.enter(self.max_in_flight) is None:
             return self._done(env.gateway_error(429))
+        kinds = Fired(fired)
         try:
             if self.latency:
                 time.sleep(self.latency)
-            return self._done(self._answer(path, body, root, fired))
+            return self._done(self._answer(path, body, root, kinds))
         finally:
             self.stats.leave()
+            self.faults.mark_decisive(number, kinds.decisive)
 
     def _done(self, reply: env.Reply) -> env.Reply:
         self.stats.record_status(reply.status if reply.body is not None else 0)
@@ -94,10 +96,9 @@ class Gateway:
             events.append(Event(body.tag, obj, body.tag in DATA_FUNCTIONS))
         return events
 
-    def _answer(
-        self, path: str, body: bytes, root, fired: list[tuple[Fault, int | None]]
-    ) -> env.Reply:
-        kinds = {f.kind: (f, i) for f, i in fired}
+    def _answer(self, path: str, body: bytes, root, kinds: Fired) -> env.Reply:
+        if "read_timeout" in kinds:  # the client gave up before any answer
+            kinds.decide("read_timeout")
         if "session_expire" in kinds:
             self.sessions.expire_all()
         if "resultid_expire" in kinds:
@@ -105,6 +106,8 @@ class Gateway:
         early = _early_reply(kinds)
         if early is not None:
             return early
+        if "malformed_xml" in kinds:  # whatever the answer, the client gets half of it
+            kinds.decide("malformed_xml")
         reply = self._process(path, body, root, kinds)
         if reply.body is not None and "control_chars" in kinds:
             reply.body = _inject_control_chars(reply.body)
@@ -121,6 +124,7 @@ class Gateway:
             "offline" in kinds and kinds["offline"][0].level != "result"
         ):
             fault = (kinds.get("control_error") or kinds["offline"])[0]
+            kinds.decide(fault.kind)
             base = BAD_SENDER if fault.kind == "control_error" else (OFFLINE[0], OFFLINE[1])
             corr = fault.correction or (OFFLINE[2] if fault.kind == "offline" else "")
             return env.control_failure(
@@ -162,10 +166,13 @@ class Gateway:
     def _operation(self, path: str, ctl: env.Control, op, kinds: dict) -> env.Reply:
         authed = authenticate(self, ctl, op.find("authentication"), path)
         if isinstance(authed, env.Reply):
+            if "session_expire" in kinds:
+                kinds.decide("session_expire")
             return authed
         ctx, auth_block = authed
         if "auth_error" in kinds:
             fault = kinds["auth_error"][0]
+            kinds.decide("auth_error")
             errno, desc, desc2, corr = NOT_AUTHORIZED
             return env.auth_failure(
                 ctl,
@@ -211,13 +218,14 @@ def _parse_error(body: bytes) -> Err:
     return Err(PARSE, f"XML Parse schema error: {detail}" + support_id())
 
 
-def _function_faults(kinds: dict, count: int) -> dict[int, Err]:
+def _function_faults(kinds: Fired, count: int) -> dict[int, Err]:
     out = {}
     for kind in ("result_error", "offline"):
         if kind in kinds and count:
             fault, index = kinds[kind]
             if kind == "offline" and fault.level != "result":
                 continue
+            kinds.decide(kind)
             if kind == "offline":
                 base = Err(OFFLINE[0], OFFLINE[1], "", OFFLINE[2])
             else:
@@ -231,8 +239,23 @@ def _function_faults(kinds: dict, count: int) -> dict[int, Err]:
     return out
 
 
-def _early_reply(kinds: dict) -> env.Reply | None:
+class Fired(dict):
+    """The faults firing on one request by kind, and the one that decided what the client got
+    (several can fire on one request, e.g. a retry meeting the next fault's page)."""
+
+    def __init__(self, fired: list[tuple[Fault, int | None]]) -> None:
+        super().__init__((f.kind, (f, i)) for f, i in fired)
+        self.decisive: str | None = None
+
+    def decide(self, kind: str) -> None:
+        if self.decisive is None:
+            self.decisive = kind
+
+
+def _early_reply(kinds: Fired) -> env.Reply | None:
     for kind, (fault, _) in kinds.items():
+        if kind in ("connection_reset", "cloudflare_html") or kind.startswith("http_"):
+            kinds.decide(kind)
         if kind == "connection_reset":
             return env.Reply(0, None)
         if kind == "cloudflare_html":
