@@ -195,6 +195,19 @@ def test_timezone_setting_changes_whenmodified_rendering():
     assert as_utc.astimezone(timezone.utc).strftime("%m/%d/%Y %H:%M:%S") == utc
 
 
+def test_record_numbers_are_never_issued_twice():
+    """Intacct's RECORDNOs come from a sequence: the key of a deleted record is not reused, by
+    an insert or by a bill re-created from Purchasing."""
+    company = Company(seed=3, scale="small")
+    last = max(int(r["RECORDNO"]) for r in company.rows("APBILL"))
+    company.delete("APBILL", last)
+    vendor = company.rows("VENDOR")[0]["VENDORID"]
+    inserted = company.insert("APBILL", {"VENDORID": vendor, "TOTALENTERED": "1.00"})
+    assert inserted == last + 1
+    company.delete("APBILL", inserted)
+    assert company.recreate_bill(last - 1) == last + 2
+
+
 def test_medium_scale_has_its_declared_size():
     company = Company(seed=7, scale="medium")
     assert company.count("APBILL") == 12_000

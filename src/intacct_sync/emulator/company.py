@@ -79,6 +79,11 @@ class Company:
             self.store.index(obj)
         self.generation_seconds = time.perf_counter() - started
         self.lock = self.store.lock
+        # Record numbers issued so far per object: a sequence, never reused after a delete.
+        self._last_keys: dict[str, int] = {
+            name: self.store.execute(f"SELECT MAX({q(obj.key)}) FROM {q(name)}")[0][0] or 0
+            for name, obj in self.objects.items()
+        }
 
     # ----- inspection -------------------------------------------------------------------
     def definition(self, name: str) -> ObjectDef:
@@ -166,14 +171,21 @@ class Company:
                 if fdef.default is not None and row.get(fdef.name) is None:
                     row[fdef.name] = fdef.default
             if row.get(obj.key) is None:
-                last = self.store.execute(f"SELECT MAX({q(obj.key)}) FROM {q(obj.name)}")[0][0]
-                row[obj.key] = (last or 0) + 1
+                row[obj.key] = self.next_key(obj.name)
             if obj.name == "APBILL" and row.get("WHENCREATED") is None:
                 row["WHENCREATED"] = self.clock.now().astimezone(self.zone).strftime("%Y-%m-%d")
             row = {**row, **self._stamp_fields(obj, creating=True)}
             self.store.insert_many(obj, [row])
             self._audit(obj, row[obj.key], "C")
             return row[obj.key]
+
+    def next_key(self, name: str) -> int:
+        """The next record number of ``name``: a sequence, so a deleted record's key is never
+        issued again (Intacct's RECORDNOs are never reused)."""
+        obj = self.definition(name)
+        with self.lock:
+            self._last_keys[obj.name] = int(self._last_keys.get(obj.name) or 0) + 1
+            return self._last_keys[obj.name]
 
     def update(self, name: str, recordno: int, values: dict[str, Any]) -> None:
         obj = self.definition(name)

@@ -24,10 +24,6 @@ def _raw(company: Company, obj: str, where: str, params: tuple) -> list[dict]:
     return [dict(zip(names, r, strict=False)) for r in rows]
 
 
-def _next(company: Company, obj: str) -> int:
-    return (company.store.execute(f"SELECT MAX(RECORDNO) FROM {q(obj)}")[0][0] or 0) + 1
-
-
 def recreate_bill(company: Company, recordno: int) -> int:
     with company.lock:
         bills = _raw(company, "APBILL", "RECORDNO = ?", (recordno,))
@@ -36,14 +32,15 @@ def recreate_bill(company: Company, recordno: int) -> int:
         lines = _raw(company, "APBILLITEM", "RECORDKEY = ? ORDER BY RECORDNO", (recordno,))
         details = _raw(company, "APPYMTDETAIL", "RECORDKEY = ?", (recordno,))
         company.delete("APBILL", recordno)
-        bill = {**bills[0], "RECORDNO": _next(company, "APBILL"), "MODULEKEY": "9.PO"}
+        bill = {**bills[0], "RECORDNO": company.next_key("APBILL"), "MODULEKEY": "9.PO"}
         stamps = company._stamp_fields(company.objects["APBILL"], creating=True)
         company.store.insert_many(company.objects["APBILL"], [{**bill, **stamps}])
         company._audit(company.objects["APBILL"], bill["RECORDNO"], "C")
         moved = {}
         line_stamps = company._stamp_fields(company.objects["APBILLITEM"], creating=True)
         for line in lines:
-            new = {**line, "RECORDNO": _next(company, "APBILLITEM"), "RECORDKEY": bill["RECORDNO"]}
+            key = company.next_key("APBILLITEM")
+            new = {**line, "RECORDNO": key, "RECORDKEY": bill["RECORDNO"]}
             moved[line["RECORDNO"]] = new["RECORDNO"]
             company.store.insert_many(company.objects["APBILLITEM"], [{**new, **line_stamps}])
         detail_stamps = company._stamp_fields(company.objects["APPYMTDETAIL"], creating=False)
