@@ -26,7 +26,9 @@ pytestmark = pytest.mark.spark
 OBJECTS = ("VENDOR", "APBILL", "APBILLITEM", "APPYMT", "APPYMTDETAIL", "GLBATCH", "GLENTRY")
 # 2026-11-01 02:00 PDT becomes 01:00 PST at 09:00 UTC.
 FULL_SYNC_AT = datetime(2026, 11, 1, 7, 30, tzinfo=timezone.utc)  # 00:30 PDT
-SEEDS = [pytest.param(1)] + [pytest.param(s, marks=pytest.mark.slow) for s in range(2, 21)]
+SEEDS = [pytest.param(1)] + [
+    pytest.param(s, marks=[pytest.mark.slow, pytest.mark.timeout(2400)]) for s in range(2, 21)
+]
 
 
 @pytest.mark.parametrize("seed", SEEDS)

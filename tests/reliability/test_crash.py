@@ -102,6 +102,7 @@ def test_killed_runs_converge_on_rerun(spark, tmp_path, request):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(2400)  # 3 kills and reruns; more on a loaded machine
 @pytest.mark.parametrize("seed", range(8))
 def test_killed_runs_converge_on_rerun_stress(spark, tmp_path, request, seed):
     """make stress: 8 chains of 3 kills (24 crashes), each then rerun to completion."""

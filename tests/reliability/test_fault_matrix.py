@@ -219,6 +219,7 @@ CHAINS = int(os.environ.get("INTACCT_SYNC_MATRIX_CHAINS", "12"))
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(2400)  # 10 nights; more on a loaded machine
 @pytest.mark.parametrize("chain", range(CHAINS))
 def test_fault_matrix_stress(spark, lake_names, request, chain):
     """make stress: 12 chains of 10 nights (120 runs), 4 faults a night."""
