@@ -3,4 +3,5 @@
 pytest_plugins = [
     "tests.fixtures.emulator",
     "tests.fixtures.spark",
+    "tests.fixtures.reliability_counts",
 ]
