@@ -29,7 +29,7 @@ def print_summary(summary, title: str | None = None) -> None:
             col, justify="right" if col not in {"object", "entity", "mode", "status"} else "left"
         )
     for r in summary.results:
-        rec = r.reconciliation.get("matched")
+        rec = r.reconciliation.get("reconciled")  # the _sync_runs column
         table.add_row(
             r.object,
             r.entity or "-",
