@@ -171,7 +171,7 @@ def timed_sync(job: dict, spark, client: TimedClient) -> dict:
     ended = time.perf_counter()
     result = summary.results[0]
     if result.status != "succeeded":
-        raise RuntimeError(f"the sync failed: {result.error}")
+        raise RuntimeError(f"the sync failed: {result.error_message}")
     return {
         "seconds": ended - began,
         "rows_read": result.rows_read,

@@ -22,8 +22,9 @@ import pyarrow as pa
 
 from intacct_sync.config import ConfigError, Settings
 from intacct_sync.intacct.objects import CATALOG, ObjectSpec, udd_spec
+from intacct_sync.lake.runlog import RunRecord
 from intacct_sync.progress import Progress
-from intacct_sync.sync_object import ObjectResult, ObjectSync
+from intacct_sync.sync_object import ObjectSync
 
 log = logging.getLogger("intacct_sync.pipeline")
 
@@ -39,10 +40,10 @@ def new_run_id(now: datetime) -> str:
 @dataclass
 class RunSummary:
     run_id: str
-    results: list[ObjectResult] = field(default_factory=list)
+    results: list[RunRecord] = field(default_factory=list)
 
     @property
-    def failed(self) -> list[ObjectResult]:
+    def failed(self) -> list[RunRecord]:
         return [r for r in self.results if r.status == "failed"]
 
     @property
@@ -140,7 +141,7 @@ class Pipeline:
                 summary.results.extend(f.result() for f in futures)
         return summary
 
-    def sync_one(self, spec: ObjectSpec, entity: str) -> ObjectResult:
+    def sync_one(self, spec: ObjectSpec, entity: str) -> RunRecord:
         client = self.client.for_entity(entity) if entity else self.client
         job = ObjectSync(
             spec=spec,

@@ -15,67 +15,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
 from intacct_sync.intacct.objects import ObjectSpec
+from intacct_sync.lake.runlog import Reconciliation, RunRecord
 
 log = logging.getLogger("intacct_sync.reconcile")
-
-
-@dataclass(frozen=True)
-class Reconciliation:
-    """Counts and sums of one object on both sides; sums keyed ``FIELD`` or ``FIELD[group]``."""
-
-    object: str
-    source_count: int
-    target_count: int
-    source_sums: dict[str, Decimal]
-    target_sums: dict[str, Decimal]
-    api_calls: int = 0
-    changed_after_window: int = 0  # Intacct rows modified after the window end (read next run)
-
-    @property
-    def matched(self) -> bool:
-        return self.source_count == self.target_count and self.source_sums == self.target_sums
-
-    def differences(self) -> list[str]:
-        """Each figure that differs, as ``what: Intacct X, table Y (table - Intacct = D)``."""
-        out = []
-        if self.source_count != self.target_count:
-            gap = self.target_count - self.source_count
-            out.append(f"rows: Intacct {self.source_count}, table {self.target_count} ({gap:+d})")
-        for name in sorted(set(self.source_sums) | set(self.target_sums)):
-            source = self.source_sums.get(name, Decimal(0))
-            target = self.target_sums.get(name, Decimal(0))
-            if source != target:
-                out.append(f"sum {name}: Intacct {source}, table {target} ({target - source:+})")
-        return out
-
-    def warning(self) -> str | None:
-        if self.matched:
-            return None
-        text = f"{self.object} does not reconcile with Intacct: " + "; ".join(self.differences())
-        if self.changed_after_window:
-            text += (
-                f". {self.changed_after_window} record(s) changed in Intacct after this run's "
-                "window end (the lag); they are read by the next run, check again then."
-            )
-        return text
-
-    def record_fields(self) -> dict:
-        """The ``_sync_runs`` columns (sums as JSON of exact decimal strings)."""
-        from intacct_sync.lake.compare import sums_json
-
-        return {
-            "source_count": self.source_count,
-            "target_count": self.target_count,
-            "source_sums": sums_json(self.source_sums),
-            "target_sums": sums_json(self.target_sums),
-            "reconciled": self.matched,
-            "reconcile_api_calls": self.api_calls,
-        }
 
 
 def reconcile(
@@ -100,8 +47,8 @@ def reconcile(
     return replace(result, api_calls=calls() - before)
 
 
-def reconcile_run(spec: ObjectSpec, client, table, warnings: list[str], **kwargs) -> dict:
-    """``reconcile`` for the pipeline: the run-row fields; a mismatch or a failure is a warning.
+def reconcile_run(spec: ObjectSpec, client, table, record: RunRecord, **kwargs) -> None:
+    """``reconcile`` for the pipeline: the figures go on ``record``; a mismatch is a warning.
 
     A reconciliation that cannot run does not fail the object: its data was loaded correctly.
     """
@@ -109,17 +56,17 @@ def reconcile_run(spec: ObjectSpec, client, table, warnings: list[str], **kwargs
         result = reconcile(spec, client, table, **kwargs)
     except Exception as exc:  # noqa: BLE001
         message = f"{spec.name}: reconciliation could not run ({exc.__class__.__name__}: {exc})"
-        warnings.append(message)
+        record.warn(message)
         log.warning("%s", message)
-        return {"reconciled": None}
+        return
+    record.reconciliation = result
     if result.warning():
-        warnings.append(result.warning())
+        record.warn(result.warning())
         log.warning("%s", result.warning())
     else:
         log.info(
             "%s reconciles: %d rows, sums %s", spec.name, result.source_count, result.source_sums
         )
-    return result.record_fields()
 
 
 def source_summary(spec: ObjectSpec, client) -> tuple[int, dict[str, Decimal]]:

@@ -29,22 +29,22 @@ def print_summary(summary, title: str | None = None) -> None:
             col, justify="right" if col not in {"object", "entity", "mode", "status"} else "left"
         )
     for r in summary.results:
-        rec = r.reconciliation.get("reconciled")  # the _sync_runs column
+        rec = r.reconciled  # the _sync_runs column
         table.add_row(
             r.object,
             r.entity or "-",
             r.mode,
             r.status,
             f"{r.rows_read:,}",
-            f"{r.inserted:,}",
-            f"{r.updated:,}",
-            f"{r.deleted:,}",
+            f"{r.rows_inserted:,}",
+            f"{r.rows_updated:,}",
+            f"{r.rows_deleted:,}",
             f"{r.api_calls:,}",
             "-" if rec is None else ("yes" if rec else "NO"),
         )
     console.print(table)
     for r in summary.failed:
-        console.print(f"[red]{r.object}[/red]: {r.error}")
+        console.print(f"[red]{r.object}[/red]: {r.error_message}")
     for r in summary.results:
         for warning in r.warnings:
             console.print(f"[yellow]warning[/yellow] {r.object}: {warning}")

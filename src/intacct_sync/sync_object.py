@@ -8,12 +8,11 @@ MERGE only ever applies a newer version of a row.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import pyarrow as pa
@@ -22,33 +21,10 @@ from intacct_sync.deletes import DeleteContext, apply_deletes, keys_due
 from intacct_sync.entities import check_scope, table_lock
 from intacct_sync.intacct.objects import ObjectSpec
 from intacct_sync.intacct.stats import scope
+from intacct_sync.lake.runlog import RunRecord
 from intacct_sync.reconcile import reconcile_run
 
 log = logging.getLogger("intacct_sync.sync")
-
-
-@dataclass
-class ObjectResult:
-    object: str
-    table: str
-    entity: str
-    status: str = "running"  # succeeded | failed
-    mode: str = "incremental"  # full | incremental | backfill
-    rows_read: int = 0
-    inserted: int = 0
-    updated: int = 0
-    deleted: int = 0
-    api_calls: int = 0
-    pages: int = 0
-    bytes: int = 0
-    watermark_before: datetime | None = None
-    watermark_after: datetime | None = None
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
-    error: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    reconciliation: dict = field(default_factory=dict)  # _sync_runs reconciliation columns
-    keys_reconciled: bool = False  # a complete key set was compared this run
 
 
 @dataclass
@@ -65,10 +41,10 @@ class ObjectSync:
     now: Callable[[], datetime]
     progress: object
 
-    def run(self) -> ObjectResult:
+    def run(self) -> RunRecord:
         spec = self.spec
         label = f"{spec.name}@{self.entity}" if self.entity else spec.name
-        result = ObjectResult(spec.name, spec.table, self.entity, started_at=self.now())
+        result = RunRecord(self.run_id, spec.name, self.entity, self.now(), table=spec.table)
         self.progress.start(label)
         tag = f"{self.run_id}/{label}"
         try:
@@ -81,7 +57,7 @@ class ObjectSync:
             self._record(result)
         return result
 
-    def _attempt(self, result: ObjectResult, label: str) -> None:
+    def _attempt(self, result: RunRecord, label: str) -> None:
         from intacct_sync.pipeline import window_bounds
 
         s, current = self.settings, self.current
@@ -97,10 +73,10 @@ class ObjectSync:
             result.status = "succeeded"
         except Exception as exc:  # noqa: BLE001 - one object failing must not stop the others
             result.status = "failed"
-            result.error = _describe(exc)
-            log.error("%s failed: %s", label, result.error)
+            result.error_message = _describe(exc)
+            log.error("%s failed: %s", label, result.error_message)
 
-    def _sync(self, result: ObjectResult, start, end, full: bool, current, label: str) -> None:
+    def _sync(self, result: RunRecord, start, end, full: bool, current, label: str) -> None:
         from intacct_sync.intacct.reader import Window
         from intacct_sync.pipeline import collect_keys
         from intacct_sync.streams import prefetch
@@ -135,10 +111,10 @@ class ObjectSync:
             loaded = writer.load(
                 source, schema, run_id=self.run_id, entity=self.entity, synced_at=result.started_at
             )
-        result.inserted, result.updated = loaded.inserted, loaded.updated
+        result.rows_inserted, result.rows_updated = loaded.inserted, loaded.updated
         self._after_load(result, writer, start, end, keys, current, label)
 
-    def _after_load(self, result: ObjectResult, writer, start, end, keys, current, label) -> None:
+    def _after_load(self, result: RunRecord, writer, start, end, keys, current, label) -> None:
         """Deletes (audit, key reconciliation, cascades), then counts and sums against Intacct."""
         ctx = DeleteContext(
             self.spec,
@@ -153,15 +129,15 @@ class ObjectSync:
         last = current.last_key_reconcile if current else None
         due = keys_due(self.settings, last, result.started_at)
         outcome = apply_deletes(ctx, start, end, keys, current is not None, reconcile_keys=due)
-        result.deleted += outcome.deleted
+        result.rows_deleted += outcome.deleted
         result.keys_reconciled = outcome.keys_reconciled
         if self.settings.reconcile and writer.mode == "merge":  # append keeps every version
             tag = f"{self.run_id}/{label}"
-            result.reconciliation = reconcile_run(
+            reconcile_run(
                 self.spec,
                 self.client,
                 writer.live_dataframe(),
-                result.warnings,
+                result,
                 entity=self.entity,
                 window_end=end,
                 calls=lambda: self.client.scoped_usage(tag)[0],
@@ -181,9 +157,7 @@ class ObjectSync:
             hard_delete=self.settings.hard_delete,
         )
 
-    def _record(self, result: ObjectResult) -> None:
-        from intacct_sync.lake.state import RunRecord
-
+    def _record(self, result: RunRecord) -> None:
         try:
             if result.status == "succeeded":
                 self.state.advance(
@@ -195,37 +169,13 @@ class ObjectSync:
                     reconciled_keys=result.keys_reconciled,
                     at=result.started_at,  # the run's clock, so the key-reconcile cadence is too
                 )
-            self.state.record_run(
-                RunRecord(
-                    run_id=self.run_id,
-                    object=self.spec.name,
-                    entity=self.entity,
-                    started_at=result.started_at,
-                    ended_at=result.ended_at,
-                    status=result.status,
-                    mode=result.mode,
-                    rows_read=result.rows_read,
-                    rows_inserted=result.inserted,
-                    rows_updated=result.updated,
-                    rows_deleted=result.deleted,
-                    api_calls=result.api_calls,
-                    pages=result.pages,
-                    bytes=result.bytes,
-                    watermark_before=result.watermark_before,
-                    watermark_after=result.watermark_after
-                    if result.status == "succeeded"
-                    else result.watermark_before,
-                    error_message=result.error,
-                    warnings=json.dumps(result.warnings) if result.warnings else None,
-                    **result.reconciliation,
-                )
-            )
+            self.state.record_run(result)
         except Exception as exc:  # noqa: BLE001
             result.status = "failed"
-            result.error = (
-                result.error or ""
+            result.error_message = (
+                result.error_message or ""
             ) + f" (and the run record could not be written: {_describe(exc)})"
-            log.error("%s: %s", self.spec.name, result.error)
+            log.error("%s: %s", self.spec.name, result.error_message)
 
 
 def _schema(fields) -> pa.Schema:

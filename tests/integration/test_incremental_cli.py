@@ -22,7 +22,7 @@ def test_dimensions_and_discovered_udds_keep_their_parent_hierarchies(spark, lak
 
     synced = sorted(r.object for r in summary.results)
     assert synced == ["CLASS", "DEPARTMENT", "FUND", "GRANT_PROGRAM"]  # UDDs from getDimensions
-    assert summary.exit_code == 0 and all(r.reconciliation["reconciled"] for r in summary.results)
+    assert summary.exit_code == 0 and all(r.reconciled for r in summary.results)
     check_all(spark, lake_names, emulator.company, synced)
     for table, id_column in (("department", "departmentid"), ("class", "classid")):
         frame = spark.table(lake_names.qualified(table))

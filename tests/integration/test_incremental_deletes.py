@@ -33,7 +33,7 @@ def first_key(company, name: str, **where) -> int:
 def sync(spark, emulator, settings):
     with client_for(emulator, settings) as client:
         summary = run_sync(settings, client=client, spark=spark, now=emulator.clock.now)
-    assert [(r.object, r.error) for r in summary.failed] == []
+    assert [(r.object, r.error_message) for r in summary.failed] == []
     return {r.object: r for r in summary.results}
 
 
@@ -65,7 +65,7 @@ def test_header_line_and_recreated_bill_deletes_end_as_intacct_has_them(
     by = sync(spark, emulator, settings)
 
     check_all(spark, lake_names, company, list(BILLS))
-    assert by["APBILL"].deleted == 2 and by["APBILLITEM"].deleted == 1
+    assert by["APBILL"].rows_deleted == 2 and by["APBILLITEM"].rows_deleted == 1
     assert [r["_deleted"] for r in rows(spark, lake_names, "ap_bill", header)] == [True]
     assert all(r["_deleted"] for k in lines for r in rows(spark, lake_names, "ap_bill_item", k))
     assert [r["_deleted"] for r in rows(spark, lake_names, "ap_payment_detail", paid)] == [True]
@@ -102,7 +102,7 @@ def test_forbidden_audit_history_falls_back_to_key_reconciliation_with_a_warning
 
     result = sync(spark, emulator, settings)["APBILL"]
 
-    assert result.deleted == 1
+    assert result.rows_deleted == 1
     assert [r["_deleted"] for r in rows(spark, lake_names, "ap_bill", bill)] == [True]
     assert len(result.warnings) == 1 and "AUDITHISTORY is not readable" in result.warnings[0]
     assert result.keys_reconciled
@@ -132,7 +132,7 @@ def test_key_reconciliation_catches_an_unaudited_delete_on_its_cadence_or_on_dem
 
     emulator.clock.advance(timedelta(minutes=5))
     forced = sync(spark, emulator, settings.with_overrides(reconcile_keys=True))["VENDOR"]
-    assert forced.deleted == 1 and forced.keys_reconciled
+    assert forced.rows_deleted == 1 and forced.keys_reconciled
     assert [r["_deleted"] for r in rows(spark, lake_names, "vendor", vendor)] == [True]
     assert state.get("VENDOR", "").last_key_reconcile > stamped
     check_all(spark, lake_names, company, ["VENDOR"])

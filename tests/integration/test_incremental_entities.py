@@ -34,8 +34,8 @@ def test_top_level_sync_sees_private_entity_rows_and_reconciles(spark, lake_name
     seen = {r["recordno"] for r in table.where(F.col("megaentityid") == "E200").collect()}
     assert seen == hidden
     result = summary.results[0]
-    assert result.reconciliation["reconciled"] is True
-    assert result.reconciliation["source_count"] == company.count("APBILL")  # showprivate count
+    assert result.reconciled is True
+    assert result.reconciliation.source_count == company.count("APBILL")  # showprivate count
 
 
 def test_one_session_per_entity_owns_its_private_rows(spark, lake_names, emulator):
@@ -47,9 +47,7 @@ def test_one_session_per_entity_owns_its_private_rows(spark, lake_names, emulato
         ("APBILL", "E100", "succeeded"),
         ("APBILL", "E200", "succeeded"),
     ]
-    assert all(r.reconciliation["reconciled"] for r in summary.results), [
-        r.warnings for r in summary.results
-    ]
+    assert all(r.reconciled for r in summary.results), [r.warnings for r in summary.results]
     check_all(spark, lake_names, company, ["APBILL"], include_private=True)
     table = spark.table(lake_names.qualified("ap_bill"))
     owners = {r["_entity"] for r in table.where(F.col("megaentityid") == "E200").collect()}
@@ -65,7 +63,7 @@ def test_user_restricted_to_an_entity_gets_a_clear_message_not_an_empty_table(
     summary = run(spark, emulator, settings_for(emulator, lake_names, objects=("VENDOR",)))
 
     assert summary.exit_code == 1
-    error = summary.results[0].error
+    error = summary.results[0].error_message
     assert "restricted to entity 'E100'" in error and "entities: [E100]" in error
     assert not lake_names.exists(spark, "vendor")
 

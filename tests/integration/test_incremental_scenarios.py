@@ -63,11 +63,11 @@ def test_every_sync_equals_intacct_and_reconciles(spark, lake_names, seed):
 
 
 def assert_synced(spark, names, emu, summary) -> None:
-    assert [(r.object, r.error) for r in summary.failed] == []
+    assert [(r.object, r.error_message) for r in summary.failed] == []
     check_all(spark, names, emu.company, list(OBJECTS))
     for r in summary.results:
-        assert r.reconciliation["reconciled"] is True, (r.object, r.warnings)
-        assert r.reconciliation["source_count"] == emu.company.count(r.object)
+        assert r.reconciled is True, (r.object, r.warnings)
+        assert r.reconciliation.source_count == emu.company.count(r.object)
         assert r.warnings == []
 
 

@@ -9,10 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from intacct_sync.lake.compare import live_summary, sums_json
+from intacct_sync.lake.compare import live_summary
+from intacct_sync.lake.runlog import Reconciliation, RunRecord
 from intacct_sync.lake.schema import column_name
 from intacct_sync.lake.spark import TableNames
-from intacct_sync.lake.state import RunRecord, StateStore, SyncState
+from intacct_sync.lake.state import StateStore, SyncState
 from intacct_sync.lake.writer import TableWriter
 from tests.fixtures.spark import BILL_SCHEMA, RUN_AT, bills, ts
 
@@ -43,24 +44,25 @@ def test_state_advances_per_object_and_entity(spark, lake_names):
 @pytest.mark.spark
 def test_run_records_round_trip_newest_first(spark, lake_names):
     store = StateStore(spark, lake_names)
+    sums = {"totalentered": Decimal("10.05")}
     first = RunRecord(
         run_id="r1", object="APBILL", entity="", started_at=T0, ended_at=T0 + timedelta(seconds=5),
         status="succeeded", mode="full", rows_read=3, rows_inserted=3, api_calls=4, pages=1,
-        bytes=2048, watermark_after=T0, source_count=3, target_count=3,
-        source_sums=sums_json({"totalentered": Decimal("10.05")}),
-        target_sums=sums_json({"totalentered": Decimal("10.05")}), reconciled=True,
-        reconcile_api_calls=1,
+        bytes=2048, watermark_after=T0,
+        reconciliation=Reconciliation("APBILL", 3, 3, sums, sums, api_calls=1),
     )  # fmt: skip
     second = replace(
         first, run_id="r2", started_at=T0 + timedelta(days=1), status="failed", mode="incremental",
-        error_message="Intacct error XL03000006: too many operations", warnings="[]",
+        error_message="Intacct error XL03000006: too many operations", warnings=["a warning"],
     )  # fmt: skip
     store.record_run(first)
     store.record_run(second)
 
-    assert store.last_runs() == [second, first]
-    assert store.last_runs(limit=1) == [second]
-    assert json.loads(first.source_sums) == {"totalentered": "10.05"}
+    # A failed run keeps the watermark it started with (None here).
+    assert store.last_runs() == [replace(second, watermark_after=None), first]
+    assert store.last_runs(limit=1)[0].warnings == ["a warning"]
+    assert json.loads(first.row()["source_sums"]) == {"totalentered": "10.05"}
+    assert store.last_runs()[1].reconciled is True
     with pytest.raises(ValueError, match="status"):
         replace(first, status="ok")
 

@@ -23,7 +23,7 @@ def test_first_sync_equals_emulator_and_second_sync_changes_nothing(spark, lake_
     settings = settings_for(emulator, lake_names)
     with client_for(emulator, settings) as client:
         first = run_sync(settings, client=client, spark=spark)
-        assert [r.error for r in first.failed] == []
+        assert [r.error_message for r in first.failed] == []
         synced = sorted(r.object for r in first.results)
         assert set(CATALOG) <= set(synced) and len(synced) >= len(CATALOG) + 2  # UDDs found
         compared = check_all(spark, lake_names, emulator.company, synced)
@@ -37,9 +37,9 @@ def test_first_sync_equals_emulator_and_second_sync_changes_nothing(spark, lake_
     assert second.exit_code == 0
     assert all(r.mode == "incremental" for r in second.results)
     assert [
-        (r.object, r.inserted, r.updated, r.deleted)
+        (r.object, r.rows_inserted, r.rows_updated, r.rows_deleted)
         for r in second.results
-        if r.inserted or r.updated or r.deleted
+        if r.rows_inserted or r.rows_updated or r.rows_deleted
     ] == []
     check_all(spark, lake_names, emulator.company, synced)
 
@@ -77,9 +77,9 @@ def test_updates_inserts_and_deletes_land_as_such(spark, lake_names, emulator):
         company.delete("GLBATCH", int(batch["RECORDNO"]))
         after = run_sync(settings, client=client, spark=spark)
     by = {r.object: r for r in after.results}
-    assert by["APBILL"].updated == 1 and by["APBILL"].deleted == 1
-    assert by["VENDOR"].inserted == 1
-    assert by["GLBATCH"].deleted == 1
+    assert by["APBILL"].rows_updated == 1 and by["APBILL"].rows_deleted == 1
+    assert by["VENDOR"].rows_inserted == 1
+    assert by["GLBATCH"].rows_deleted == 1
     check_all(spark, lake_names, company, [r.object for r in after.results])
     vendor = (
         spark.table(lake_names.qualified("vendor")).where(F.col("recordno") == new_vendor).first()
@@ -128,7 +128,7 @@ def test_failed_object_keeps_its_watermark_and_table_and_others_go_on(spark, lak
         failed = run_sync(settings, client=client, spark=spark)
     by = {r.object: r for r in failed.results}
     assert failed.exit_code == 1
-    assert by["APBILL"].status == "failed" and "DL02000001" in by["APBILL"].error
+    assert by["APBILL"].status == "failed" and "DL02000001" in by["APBILL"].error_message
     assert by["VENDOR"].status == "succeeded"
     assert state.get("APBILL", "").watermark == mark
     assert (

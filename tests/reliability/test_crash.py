@@ -133,13 +133,13 @@ def test_two_runs_at_once_on_one_schema_do_not_corrupt(spark, lake_names, reques
         for summary in summaries:
             for result in summary.failed:  # a lost race must say so, not corrupt anything
                 assert (
-                    result.error
-                    and "Concurrent" in result.error
-                    or "conflict" in result.error.lower()
+                    result.error_message
+                    and "Concurrent" in result.error_message
+                    or "conflict" in result.error_message.lower()
                 )
         with fast_client(emu, settings) as client:
             after = run_sync(settings, client=client, spark=spark)
-        assert after.exit_code == 0, [r.error for r in after.failed]
+        assert after.exit_code == 0, [r.error_message for r in after.failed]
         tally = Tally({"concurrent runs": 2})
         tally["rows compared"] += check_all(spark, lake_names, emu.company, ["VENDOR", "FUND"])
     tally.publish(request)

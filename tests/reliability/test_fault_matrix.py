@@ -188,15 +188,17 @@ def one_night(spark, names, emu, settings, client, specs, plans: list[Plan], tal
             continue
         tally["objects failed cleanly"] += 1
         assert must_fail, (
-            f"{obj} failed on survivable faults {[p.spec for p in planned]}: {result.error}"
+            f"{obj} failed on survivable faults {[p.spec for p in planned]}: {result.error_message}"
         )
-        assert result.error and ":" in result.error and len(result.error) > 20, result.error
+        error = result.error_message
+        assert error and ":" in error and len(error) > 20, error
         assert table_mark(spark, names, StateStore(spark, names), specs[obj]) == before[obj], (
             f"{obj} failed but its table or watermark moved"
         )
     if summary.failed:
         rerun = run_sync(settings, client=client, spark=spark)
-        assert [r.error for r in rerun.failed] == [], "the rerun without faults must converge"
+        failures = [r.error_message for r in rerun.failed]
+        assert failures == [], "the rerun without faults must converge"
         tally["reruns converged"] += 1
         tally["rows compared"] += check_all(spark, names, emu.company, list(OBJECTS))
 

@@ -23,7 +23,7 @@ def test_never_more_requests_in_flight_than_configured(spark, lake_names):
         settings = settings_for(emu, lake_names, objects=objects, max_in_flight=2, page_size=10)
         with fast_client(emu, settings) as client:
             summary = run_sync(settings, client=client, spark=spark)
-        assert summary.exit_code == 0, [r.error for r in summary.failed]
+        assert summary.exit_code == 0, [r.error_message for r in summary.failed]
         assert emu.stats.max_in_flight <= 2
         assert emu.stats.rejected_429 == 0, "the client went over Intacct's concurrency limit"
         check_all(spark, lake_names, emu.company, list(objects))
@@ -58,7 +58,8 @@ def test_object_over_its_time_budget_stops_and_says_so(spark, lake_names):
             summary = run_sync(settings, client=client, spark=spark)
         (result,) = summary.results
         assert result.status == "failed"
-        assert "time budget" in result.error and "object_time_budget" in result.error
+        assert "time budget" in result.error_message
+        assert "object_time_budget" in result.error_message
         assert (
             table_mark(spark, lake_names, StateStore(spark, lake_names), CATALOG["VENDOR"])
             == before

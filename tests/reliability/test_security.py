@@ -40,7 +40,7 @@ def test_canary_passwords_appear_nowhere_the_run_leaves_anything(spark, lake_nam
             summary = run_sync(settings, client=client, spark=spark)
             texts = [repr(client), repr(IntacctSecrets.from_mapping(emu.credentials))]
         assert [r.object for r in summary.failed] == ["FUND"]
-    texts += [r.error or "" for r in summary.results] + [repr(summary)]
+    texts += [r.error_message or "" for r in summary.results] + [repr(summary)]
     texts += [
         caplog.text,
         *(r.getMessage() for r in caplog.records),

@@ -9,7 +9,8 @@ from decimal import Decimal
 from intacct_sync.config import Settings
 from intacct_sync.deletes import keys_due
 from intacct_sync.intacct.objects import CATALOG
-from intacct_sync.reconcile import Reconciliation, _complete, _label
+from intacct_sync.lake.runlog import Reconciliation, RunRecord
+from intacct_sync.reconcile import _complete, _label
 
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
 
@@ -48,7 +49,8 @@ def test_late_changes_are_named_in_the_warning():
 
 
 def test_run_row_fields_keep_exact_decimal_strings():
-    fields = figures(api_calls=2).record_fields()
+    record = RunRecord("r1", "APBILL", "", NOW, reconciliation=figures(api_calls=2))
+    fields = record.row()
     assert fields["reconciled"] is True and fields["reconcile_api_calls"] == 2
     assert json.loads(fields["source_sums"]) == {"TOTALDUE": "10.10", "TOTALENTERED": "20.00"}
     assert (fields["source_count"], fields["target_count"]) == (300, 300)

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 
 from rich.console import Console
 
 from intacct_sync import report
+from intacct_sync.lake.runlog import Reconciliation, RunRecord
 from intacct_sync.pipeline import RunSummary
-from intacct_sync.sync_object import ObjectResult
+
+T0 = datetime(2026, 11, 30, tzinfo=timezone.utc)
 
 
 def test_summary_shows_reconciled_yes_no_and_dash(monkeypatch):
     out = io.StringIO()
     monkeypatch.setattr(report, "console", Console(file=out, width=200, color_system=None))
+
+    def run(obj: str, reconciliation: Reconciliation | None) -> RunRecord:
+        return RunRecord("r1", obj, "", T0, status="succeeded", reconciliation=reconciliation)
+
     results = [
-        ObjectResult(
-            "APBILL", "ap_bill", "", status="succeeded", reconciliation={"reconciled": True}
-        ),
-        ObjectResult(
-            "VENDOR", "vendor", "", status="succeeded", reconciliation={"reconciled": False}
-        ),
-        ObjectResult("CLASS", "class", "", status="succeeded", reconciliation={}),
+        run("APBILL", Reconciliation("APBILL", 1, 1, {}, {})),
+        run("VENDOR", Reconciliation("VENDOR", 2, 1, {}, {})),
+        run("CLASS", None),
     ]
     report.print_summary(RunSummary("r1", results))
     rows = {

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
 from pyspark.sql import DataFrame, SparkSession
@@ -48,8 +47,3 @@ def live_summary(
 
 def _exact(value: object) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value or 0))
-
-
-def sums_json(sums: Mapping[str, Decimal]) -> str:
-    """JSON for ``_sync_runs.source_sums``/``target_sums``: exact decimal strings, sorted keys."""
-    return json.dumps({k: str(v) for k, v in sums.items()}, sort_keys=True)

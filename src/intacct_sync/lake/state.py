@@ -6,7 +6,7 @@ The watermark moves only when the pipeline calls ``advance`` after its MERGE com
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pyarrow as pa
@@ -15,6 +15,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from intacct_sync.lake.merge import with_conflict_retry
+from intacct_sync.lake.runlog import RunRecord
 from intacct_sync.lake.schema import create_table, spark_schema
 from intacct_sync.lake.spark import TableNames
 
@@ -37,8 +38,6 @@ RUNS_SCHEMA = pa.schema(
      ("source_sums", pa.string()), ("target_sums", pa.string()), ("reconciled", pa.bool_()),
      ("reconcile_api_calls", pa.int64()), ("warnings", pa.string())]
 )  # fmt: skip
-STATUSES = ("succeeded", "failed", "skipped")
-MODES = ("full", "incremental", "backfill")
 
 
 @dataclass(frozen=True)
@@ -50,42 +49,6 @@ class SyncState:
     last_key_reconcile: datetime | None
     updated_at: datetime | None
     run_id: str | None
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    """One object's run. ``source_sums``/``target_sums`` are JSON of exact decimal strings."""
-
-    run_id: str
-    object: str
-    entity: str
-    started_at: datetime
-    ended_at: datetime | None
-    status: str
-    mode: str
-    rows_read: int = 0
-    rows_inserted: int = 0
-    rows_updated: int = 0
-    rows_deleted: int = 0
-    api_calls: int = 0
-    pages: int = 0
-    bytes: int = 0
-    watermark_before: datetime | None = None
-    watermark_after: datetime | None = None
-    error_message: str | None = None
-    source_count: int | None = None
-    target_count: int | None = None
-    source_sums: str | None = None
-    target_sums: str | None = None
-    reconciled: bool | None = None
-    reconcile_api_calls: int = 0
-    warnings: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"run status must be one of {STATUSES}, not {self.status!r}")
-        if self.mode not in MODES:
-            raise ValueError(f"run mode must be one of {MODES}, not {self.mode!r}")
 
 
 class StateStore:
@@ -159,7 +122,7 @@ class StateStore:
         with_conflict_retry(merge)
 
     def record_run(self, record: RunRecord) -> None:
-        frame = self._frame([asdict(record)], RUNS_SCHEMA)
+        frame = self._frame([record.row()], RUNS_SCHEMA)
         table = self._table(RUNS_TABLE, RUNS_SCHEMA)
         with_conflict_retry(lambda: frame.write.format("delta").mode("append").saveAsTable(table))
 
@@ -167,7 +130,5 @@ class StateStore:
         """The newest runs first."""
         table = self.spark.table(self._table(RUNS_TABLE, RUNS_SCHEMA))
         ordered = table.orderBy(F.col("started_at").desc(), F.col("object"), F.col("entity"))
-        names = [f.name for f in fields(RunRecord)]
-        return [
-            RunRecord(**row) for row in ordered.select(*names).limit(limit).toArrow().to_pylist()
-        ]
+        rows = ordered.limit(limit).toArrow().to_pylist()
+        return [RunRecord.from_row(row) for row in rows]
