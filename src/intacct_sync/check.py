@@ -40,7 +40,8 @@ def run_check(settings: Settings) -> bool:
 
 def _check_intacct(settings: Settings, client) -> list[CheckResult]:
     from intacct_sync.intacct.reader import Window
-    from intacct_sync.pipeline import Pipeline, utcnow
+    from intacct_sync.pipeline import Pipeline
+    from intacct_sync.sync_object import utcnow
 
     out: list[CheckResult] = []
     try:

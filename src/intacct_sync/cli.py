@@ -141,10 +141,11 @@ def _logging(verbose: bool) -> None:
 
 
 def cmd_run(settings: Settings) -> int:
+    from intacct_sync.progress import Progress
     from intacct_sync.report import print_summary
     from intacct_sync.runner import run_sync
 
-    summary = run_sync(settings)
+    summary = run_sync(settings, events=Progress(enabled=settings.progress))
     print_summary(summary)
     return summary.exit_code
 

@@ -20,20 +20,28 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from intacct_sync.intacct.objects import DeleteStrategy, ObjectSpec, children_of
 
+if TYPE_CHECKING:
+    from intacct_sync.config import Settings
+    from intacct_sync.intacct.client import IntacctClient
+    from intacct_sync.lake.writer import TableWriter
+
 log = logging.getLogger("intacct_sync.deletes")
 
 
-@dataclass
+@dataclass(kw_only=True)
 class DeleteContext:
+    """What the delete steps of one object need (built by keyword: no positional mix-ups)."""
+
     spec: ObjectSpec
-    client: object  # IntacctClient
-    writer: object  # TableWriter of spec
-    writer_for: Callable[[ObjectSpec], object]  # TableWriter of another object (cascades)
+    client: IntacctClient
+    writer: TableWriter  # of spec's table
+    writer_for: Callable[[ObjectSpec], TableWriter]  # another object's table (cascades)
     run_id: str
     now: Callable[[], datetime]
     warnings: list[str] = field(default_factory=list)
@@ -46,7 +54,7 @@ class DeleteOutcome:
     keys_reconciled: bool  # a complete key set was compared: stamp last_key_reconcile
 
 
-def keys_due(settings, last_key_reconcile: datetime | None, now: datetime) -> bool:
+def keys_due(settings: Settings, last_key_reconcile: datetime | None, now: datetime) -> bool:
     """Is a key reconciliation due this run (forced, never done, or older than the cadence)?"""
     if settings.reconcile_keys or last_key_reconcile is None:
         return True

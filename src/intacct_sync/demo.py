@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from intacct_sync.config import Settings
+from intacct_sync.progress import Progress
 from intacct_sync.report import print_summary
 from intacct_sync.secrets import IntacctSecrets
 
@@ -56,11 +57,13 @@ def run_demo(warehouse: str = ".demo/lakehouse", seed: int = 7, scale: str = "sm
         secrets = IntacctSecrets.from_mapping(emu.credentials, source="embedded emulator")
         spark = get_spark(warehouse)
         with make_client(settings, secrets) as client:
-            full = run_sync(settings, client=client, spark=spark)
+            full = run_sync(settings, client=client, spark=spark, events=Progress(enabled=False))
             print_summary(full, "1. full sync")
             for line in make_changes(emu.company):
                 console.print(f"  changed in Intacct: {line}")
-            incremental = run_sync(settings, client=client, spark=spark)
+            incremental = run_sync(
+                settings, client=client, spark=spark, events=Progress(enabled=False)
+            )
             print_summary(incremental, "2. incremental sync")
         _print_tables(spark, settings)
         _print_aging(spark, settings)

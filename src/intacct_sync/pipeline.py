@@ -10,27 +10,28 @@ row. A failure anywhere leaves that object's watermark where it was; the other o
 from __future__ import annotations
 
 import logging
-import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from itertools import groupby
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from intacct_sync.config import ConfigError, Settings
+from intacct_sync.events import NoEvents, RunEvents
 from intacct_sync.intacct.objects import CATALOG, ObjectSpec, udd_spec
 from intacct_sync.lake.runlog import RunRecord
-from intacct_sync.progress import Progress
-from intacct_sync.sync_object import ObjectSync
+from intacct_sync.lake.spark import TableNames
+from intacct_sync.lake.state import StateStore, SyncState
+from intacct_sync.sync_object import ObjectSync, utcnow
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+    from intacct_sync.intacct.client import IntacctClient
 
 log = logging.getLogger("intacct_sync.pipeline")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def new_run_id(now: datetime) -> str:
@@ -61,29 +62,26 @@ class Pipeline:
     def __init__(
         self,
         settings: Settings,
-        client,  # intacct_sync.intacct.client.IntacctClient
-        spark,
+        client: IntacctClient,
+        spark: SparkSession,
         *,
         now: Callable[[], datetime] = utcnow,
         run_id: str | None = None,
-        progress: Progress | None = None,
+        events: RunEvents | None = None,
     ) -> None:
-        from intacct_sync.lake.spark import TableNames
-        from intacct_sync.lake.state import StateStore
-
         self.settings = settings
         self.client = client
         self.spark = spark
         self.now = now
         self.run_id = run_id or new_run_id(now())
         self.names = TableNames(settings.catalog, settings.schema)
-        self.progress = progress or Progress(enabled=settings.progress)
+        self.events = events or NoEvents()
         self._state: StateStore | None = None
-        self._watermarks: dict = {}
+        self._watermarks: dict[tuple[str, str], SyncState] = {}
         self._state_factory = lambda: StateStore(spark, self.names)
 
     @property
-    def state(self):
+    def state(self) -> StateStore:
         if self._state is None:
             self.names.ensure_schema(self.spark)
             store = self._state_factory()
@@ -96,7 +94,7 @@ class Pipeline:
         return self.resolve_objects_for(self.settings, self.client)
 
     @staticmethod
-    def resolve_objects_for(settings: Settings, client) -> list[ObjectSpec]:
+    def resolve_objects_for(settings: Settings, client: IntacctClient) -> list[ObjectSpec]:
         """The catalog objects chosen, plus user-defined dimensions found with getDimensions.
 
         Unknown names fail here, before anything is read or written.
@@ -135,7 +133,7 @@ class Pipeline:
             len(specs),
             len(self.settings.entities) or 1,
         )
-        with self.progress, ThreadPoolExecutor(self.settings.max_in_flight, "sync") as pool:
+        with self.events, ThreadPoolExecutor(self.settings.max_in_flight, "sync") as pool:
             for _tier, group in groupby(targets, key=lambda t: t[0].tier):
                 futures = [pool.submit(self.sync_one, spec, entity) for spec, entity in group]
                 summary.results.extend(f.result() for f in futures)
@@ -154,30 +152,6 @@ class Pipeline:
             current=self._watermarks.get((spec.name, entity)),
             run_id=self.run_id,
             now=self.now,
-            progress=self.progress,
+            events=self.events,
         )
         return job.run()
-
-
-def collect_keys(
-    batches: Iterable[pa.RecordBatch], key: str, sink: list[pa.Array]
-) -> Iterator[pa.RecordBatch]:
-    """Pass batches through, keeping their key column (for key reconciliation after a full read)."""
-    for batch in batches:
-        sink.append(batch.column(key))
-        yield batch
-
-
-def window_bounds(watermark: datetime | None, now: datetime, settings: Settings, full: bool):
-    """``[watermark - lookback, now - lag]``; ``None`` as the start means everything."""
-    end = now - settings.lag
-    if settings.backfill_from is not None:
-        start = datetime.combine(settings.backfill_from, datetime.min.time(), tzinfo=timezone.utc)
-        return start, end
-    if full or watermark is None:
-        return None, end
-    return watermark - settings.lookback, end
-
-
-def elapsed_since(start: float) -> timedelta:
-    return timedelta(seconds=time.monotonic() - start)

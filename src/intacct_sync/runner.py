@@ -40,10 +40,14 @@ def open_lake(settings: Settings):
     return spark, names, StateStore(spark, names)
 
 
-def run_sync(settings: Settings, *, client=None, spark=None, now=None, run_id=None):
-    """One run over all configured objects; returns the RunSummary."""
+def run_sync(settings: Settings, *, client=None, spark=None, now=None, run_id=None, events=None):
+    """One run over all configured objects; returns the RunSummary.
+
+    ``events`` receives progress (the face passes a progress bar or log lines; none by default).
+    """
     from intacct_sync.lake.spark import get_spark
-    from intacct_sync.pipeline import Pipeline, utcnow
+    from intacct_sync.pipeline import Pipeline
+    from intacct_sync.sync_object import utcnow
 
     own_client = client is None
     client = client or make_client(settings)
@@ -52,7 +56,9 @@ def run_sync(settings: Settings, *, client=None, spark=None, now=None, run_id=No
         # so bad credentials or a misspelled object fail in seconds.
         specs = Pipeline.resolve_objects_for(settings, client)
         spark = spark or get_spark(settings.warehouse)
-        pipeline = Pipeline(settings, client, spark, now=now or utcnow, run_id=run_id)
+        pipeline = Pipeline(
+            settings, client, spark, now=now or utcnow, run_id=run_id, events=events
+        )
         return pipeline.run(specs)
     finally:
         if own_client:

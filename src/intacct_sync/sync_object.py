@@ -10,42 +10,85 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from intacct_sync.config import Settings
 from intacct_sync.deletes import DeleteContext, apply_deletes, keys_due
 from intacct_sync.entities import check_scope, table_lock
+from intacct_sync.events import RunEvents
 from intacct_sync.intacct.objects import ObjectSpec
 from intacct_sync.intacct.stats import scope
 from intacct_sync.lake.runlog import RunRecord
 from intacct_sync.reconcile import reconcile_run
 
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+    from intacct_sync.intacct.client import IntacctClient
+    from intacct_sync.lake.spark import TableNames
+    from intacct_sync.lake.state import StateStore, SyncState
+    from intacct_sync.lake.writer import TableWriter
+
 log = logging.getLogger("intacct_sync.sync")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def window_bounds(
+    watermark: datetime | None, now: datetime, settings: Settings, full: bool
+) -> tuple[datetime | None, datetime]:
+    """``[watermark - lookback, now - lag]``; ``None`` as the start means everything."""
+    end = now - settings.lag
+    if settings.backfill_from is not None:
+        start = datetime.combine(settings.backfill_from, datetime.min.time(), tzinfo=timezone.utc)
+        return start, end
+    if full or watermark is None:
+        return None, end
+    return watermark - settings.lookback, end
+
+
+def collect_keys(
+    batches: Iterable[pa.RecordBatch], key: str, sink: list[pa.Array]
+) -> Iterator[pa.RecordBatch]:
+    """Pass batches through, keeping their key column (for key reconciliation after a full read)."""
+    for batch in batches:
+        sink.append(batch.column(key))
+        yield batch
+
+
+def elapsed_since(start: float) -> timedelta:
+    return timedelta(seconds=time.monotonic() - start)
 
 
 @dataclass
 class ObjectSync:
+    """One object (for one entity) from its state at the start of the run to its run record."""
+
     spec: ObjectSpec
     entity: str
-    settings: object  # Settings
-    client: object  # IntacctClient (possibly entity-scoped)
-    spark: object
-    names: object  # TableNames
-    state: object  # StateStore
-    current: object  # SyncState of (object, entity) at the start of the run, or None
+    settings: Settings
+    client: IntacctClient  # possibly entity-scoped
+    spark: SparkSession
+    names: TableNames
+    state: StateStore
+    current: SyncState | None  # (object, entity) at the start of the run
     run_id: str
     now: Callable[[], datetime]
-    progress: object
+    events: RunEvents
 
     def run(self) -> RunRecord:
         spec = self.spec
         label = f"{spec.name}@{self.entity}" if self.entity else spec.name
         result = RunRecord(self.run_id, spec.name, self.entity, self.now(), table=spec.table)
-        self.progress.start(label)
+        self.events.start(label)
         tag = f"{self.run_id}/{label}"
         try:
             with scope(tag):  # API calls counted for this object alone, even in parallel
@@ -53,13 +96,11 @@ class ObjectSync:
         finally:
             result.api_calls, result.bytes = self.client.scoped_usage(tag)
             result.ended_at = self.now()
-            self.progress.done(label, result.status)
+            self.events.done(label, result.status)
             self._record(result)
         return result
 
     def _attempt(self, result: RunRecord, label: str) -> None:
-        from intacct_sync.pipeline import window_bounds
-
         s, current = self.settings, self.current
         try:
             result.watermark_before = current.watermark if current else None
@@ -78,7 +119,6 @@ class ObjectSync:
 
     def _sync(self, result: RunRecord, start, end, full: bool, current, label: str) -> None:
         from intacct_sync.intacct.reader import Window
-        from intacct_sync.pipeline import collect_keys
         from intacct_sync.streams import prefetch
 
         spec, s = self.spec, self.settings
@@ -103,7 +143,7 @@ class ObjectSync:
                     )
                 result.pages += 1
                 result.rows_read += page.batch.num_rows
-                self.progress.page(label, page.batch.num_rows, page.totalcount)
+                self.events.page(label, page.batch.num_rows, page.totalcount)
                 yield page.batch
 
         source = collect_keys(batches(), spec.key, keys) if start is None else batches()
@@ -117,14 +157,14 @@ class ObjectSync:
     def _after_load(self, result: RunRecord, writer, start, end, keys, current, label) -> None:
         """Deletes (audit, key reconciliation, cascades), then counts and sums against Intacct."""
         ctx = DeleteContext(
-            self.spec,
-            self.client,
-            writer,
-            self._writer,
-            self.run_id,
-            self.now,
-            result.warnings,
-            self.entity,
+            spec=self.spec,
+            client=self.client,
+            writer=writer,
+            writer_for=self._writer,
+            run_id=self.run_id,
+            now=self.now,
+            warnings=result.warnings,
+            entity=self.entity,
         )
         last = current.last_key_reconcile if current else None
         due = keys_due(self.settings, last, result.started_at)
@@ -143,7 +183,7 @@ class ObjectSync:
                 calls=lambda: self.client.scoped_usage(tag)[0],
             )
 
-    def _writer(self, spec: ObjectSpec):
+    def _writer(self, spec: ObjectSpec) -> TableWriter:
         from intacct_sync.lake.writer import TableWriter
 
         mode = "append" if spec.name in self.settings.append_objects else "merge"
