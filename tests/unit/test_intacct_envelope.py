@@ -1,4 +1,4 @@
-"""The request builder: structure as the SDK samples, read-only, hostile values escaped."""
+"""The request builder: structure as the request fixtures, read-only, hostile values escaped."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from lxml import etree
 from intacct_sync.intacct import envelope
 from intacct_sync.intacct.errors import WriteRefused
 from intacct_sync.intacct.filters import And, Cmp, Or
-from tests.unit.test_intacct_samples import SAMPLES
+from tests.unit.test_intacct_samples import FIXTURES
 
 
 def canon(el: etree._Element) -> tuple:
@@ -20,9 +20,9 @@ def canon(el: etree._Element) -> tuple:
     )
 
 
-def sample(name: str) -> etree._Element:
+def fixture(name: str) -> etree._Element:
     parser = etree.XMLParser(remove_blank_text=True)
-    return etree.fromstring((SAMPLES / name).read_bytes(), parser)
+    return etree.fromstring((FIXTURES / name).read_bytes(), parser)
 
 
 def built(function: envelope.Function) -> etree._Element:
@@ -40,58 +40,64 @@ def without(el: etree._Element, *tags: str) -> etree._Element:
     ("name", "function"),
     [
         ("request_getapisession_top_level.xml", envelope.get_api_session(None)),
-        ("request_inspect_detail.xml", envelope.inspect("APBILL", detail=True)),
-        ("request_lookup.xml", envelope.lookup("TEST")),
-        ("request_readmore.xml", envelope.read_more("6465763031VyprCMCoHYQAAGr@aRsAAAAU4")),
-        ("request_readbyquery.xml", envelope.read_by_query("CLASS", ["RECORDNO"], "", 100)),
-        ("request_read.xml", envelope.read("CLASS", ["Key1", "Key2"], ["Field1", "Field2"])),
+        ("request_inspect_detail.xml", envelope.inspect("GLACCOUNT", detail=True)),
+        ("request_lookup.xml", envelope.lookup("APPYMT")),
+        ("request_readmore.xml", envelope.read_more("7765623341Pj3m@Zc8CoB7QAAP6gH9kAAAAJ4")),
+        (
+            "request_readbyquery.xml",
+            envelope.read_by_query("SODOCUMENT", ["RECORDNO", "DOCNO"], "", 250),
+        ),
+        ("request_read.xml", envelope.read("PODOCUMENT", ["2041", "2042"], ["DOCNO", "TOTAL"])),
     ],
 )
-def test_function_matches_the_sdk_sample(name: str, function: envelope.Function) -> None:
-    expected = without(sample(name), "docparid")  # docparid: documents only, never sent
+def test_function_matches_the_request_fixture(name: str, function: envelope.Function) -> None:
+    expected = without(fixture(name), "docparid")  # docparid: documents only, never sent
     got = built(function)
-    got.set("controlid", "unittest")
+    got.set("controlid", "isync-fn-0001")
     assert canon(got) == canon(expected)
 
 
-def test_query_with_nested_or_and_filter_matches_the_sample() -> None:
-    expected = sample("request_query_filter_or_and.xml").find("query")
+def test_query_with_nested_or_and_filter_matches_the_fixture() -> None:
+    expected = fixture("request_query_filter_or_and.xml").find("query")
     where = Or(
-        Cmp("equalto", "JOURNAL", "APJ"),
-        And(Cmp("greaterthanorequalto", "BATCHNO", "1"), Cmp("equalto", "STATE", "Posted")),
+        Cmp("equalto", "MODULEKEY", "9.PO"),
+        And(
+            Cmp("greaterthanorequalto", "WHENMODIFIED", "01/01/2024 00:00:00"),
+            Cmp("equalto", "STATE", "Posted"),
+        ),
     )
-    got = built(envelope.query("GLBATCH", ["BATCHNO", "RECORDNO", "STATE"], filter=where)).find(
+    got = built(envelope.query("APBILL", ["RECORDNO", "VENDORID", "STATE"], filter=where)).find(
         "query"
     )
     for tag in ("select", "object", "filter"):
         assert canon(got.find(tag)) == canon(expected.find(tag))
 
 
-def test_query_orderby_and_aggregates_match_the_samples() -> None:
-    orderby = sample("request_query_orderby.xml").find("query/orderby")
+def test_query_orderby_and_aggregates_match_the_fixtures() -> None:
+    orderby = fixture("request_query_orderby.xml").find("query/orderby")
     q = built(
         envelope.query(
-            "ARINVOICE",
-            ["CUSTOMERID", "RECORDNO"],
-            orderby=[("TOTALDUE", True), ("RECORDNO", False)],
+            "APBILL",
+            ["VENDORID", "RECORDNO"],
+            orderby=[("WHENMODIFIED", True), ("RECORDNO", False)],
         )
     ).find("query")
     assert canon(q.find("orderby")) == canon(orderby)
-    select = sample("request_query_aggregates.xml").find("query/select")
+    select = fixture("request_query_aggregates.xml").find("query/select")
     aggregates = [
-        ("avg", "TOTALDUE"),
-        ("min", "WHENDUE"),
-        ("max", "TOTALENTERED"),
-        ("sum", "TOTALDUE"),
+        ("avg", "AMOUNT"),
+        ("min", "ENTRY_DATE"),
+        ("max", "TRX_AMOUNT"),
+        ("sum", "AMOUNT"),
         ("count", "RECORDNO"),
     ]
-    q = built(envelope.query("ARINVOICE", ["CUSTOMERID"], aggregates=aggregates)).find("query")
+    q = built(envelope.query("GLENTRY", ["ACCOUNTNO"], aggregates=aggregates)).find("query")
     assert canon(q.find("select")) == canon(select)
 
 
-def test_query_paging_and_showprivate_match_the_sample() -> None:
-    expected = sample("request_query_all_params.xml").find("query")
-    q = built(envelope.query("CUSTOMER", ["CUSTOMERID", "RECORDNO"], pagesize=10, offset=5)).find(
+def test_query_paging_and_showprivate_match_the_fixture() -> None:
+    expected = fixture("request_query_all_params.xml").find("query")
+    q = built(envelope.query("VENDOR", ["VENDORID", "RECORDNO"], pagesize=250, offset=500)).find(
         "query"
     )
     for tag in ("select", "object", "pagesize", "offset", "options/showprivate"):
@@ -100,18 +106,18 @@ def test_query_paging_and_showprivate_match_the_sample() -> None:
 
 def _request(auth: envelope.Login | envelope.SessionAuth) -> etree._Element:
     body = envelope.build_request(
-        sender_id="testsenderid",
-        sender_password="pass123!",  # noqa: S106 - the sample's value
+        sender_id="isync-sender",
+        sender_password="not-a-real-secret",  # noqa: S106 - the fixture's value
         auth=auth,
         functions=[envelope.get_dimensions()],
-        controlid="unittest",
+        controlid="isync-envelope-1",
     )
     return etree.fromstring(body)
 
 
-def test_control_and_session_auth_match_the_sample() -> None:
-    expected = sample("request_envelope_session_auth.xml")
-    got = _request(envelope.SessionAuth("testsession.."))
+def test_control_and_session_auth_match_the_fixture() -> None:
+    expected = fixture("request_envelope_session_auth.xml")
+    got = _request(envelope.SessionAuth("Hq7vN2xLp0Rk-Tw4.."))
     assert canon(got.find("control")) == canon(expected.find("control"))
     assert canon(got.find("operation/authentication")) == canon(
         expected.find("operation/authentication")
@@ -120,9 +126,9 @@ def test_control_and_session_auth_match_the_sample() -> None:
     assert got.findtext("control/uniqueid") == "false"
 
 
-def test_login_with_entity_matches_the_sample() -> None:
-    expected = sample("request_login_block_with_entity.xml")
-    got = _request(envelope.Login("testuser", "testcompany", "testpass", "testentity"))
+def test_login_with_entity_matches_the_fixture() -> None:
+    expected = fixture("request_login_block_with_entity.xml")
+    got = _request(envelope.Login("isync_reader", "isync-demo", "not-a-real-password", "E100"))
     assert canon(got.find("operation/authentication")) == canon(expected)
 
 

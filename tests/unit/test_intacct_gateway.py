@@ -12,7 +12,7 @@ from intacct_sync.intacct.client import IntacctClient
 from intacct_sync.intacct.gateway import Gateway, raise_for_response, validate_endpoint
 from intacct_sync.intacct.retry import RetryPolicy
 from intacct_sync.intacct.session import Credentials
-from tests.unit.test_intacct_samples import SAMPLES
+from tests.unit.test_intacct_samples import FIXTURES
 from tests.unit.test_intacct_transport import (
     ScriptedAdapter,
     lookup_answer,
@@ -53,8 +53,8 @@ GATEWAY_CASES = [
     (520, b"<html><div id='cf-error-details'>origin</div></html>", E.ServiceUnavailable),
     (200, b"<html><div id='cf-error-details'>challenge</div></html>", E.ServiceUnavailable),
     (524, b"<html><div id='cf-error-details'>timeout</div></html>", E.ServerMayStillBeWorking),
-    (400, (SAMPLES / "gateway_400_GW-0011.xml").read_bytes(), E.RequestRejected),
-    (401, (SAMPLES / "gateway_401_XMLGW_JPP0002.xml").read_bytes(), E.UserCredentialsError),
+    (400, (FIXTURES / "gateway_400_GW-0011.xml").read_bytes(), E.RequestRejected),
+    (401, (FIXTURES / "gateway_401_XMLGW_JPP0002.xml").read_bytes(), E.UserCredentialsError),
     (200, b"<response><control><status>succ", E.MalformedResponse),
     (200, b"", E.MalformedResponse),
 ]
@@ -133,7 +133,7 @@ def test_524_is_retried_once_after_a_long_pause_then_fails() -> None:
 
 
 def test_fatal_errors_are_not_retried() -> None:
-    body = (SAMPLES / "control_failure_bad_sender_credentials.xml").read_bytes()
+    body = (FIXTURES / "control_failure_bad_sender_credentials.xml").read_bytes()
     client, adapter = client_with([(200, body)])
     with pytest.raises(E.SenderCredentialsError):
         client.lookup("X")
@@ -195,7 +195,7 @@ def test_loopback_and_https_endpoints_are_accepted(url: str) -> None:
 
 def test_secrets_never_reach_logs_reprs_or_errors(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="intacct_sync")
-    body = (SAMPLES / "control_failure_bad_sender_credentials.xml").read_bytes()
+    body = (FIXTURES / "control_failure_bad_sender_credentials.xml").read_bytes()
     client, _ = client_with(
         [(200, session_answer(sessionid="SECRET-SESSION..")), (503, b""), (200, body)]
     )

@@ -1,7 +1,8 @@
-"""Every sample in the shared Intacct samples folder through the parser, with its outcome."""
+"""Every Intacct fixture document through the parser, with the outcome the client must reach."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,8 @@ from intacct_sync.intacct.gateway import raise_for_response
 from intacct_sync.intacct.metadata import parse_dimensions, parse_lookup
 from intacct_sync.intacct.response import Response
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "intacct" / "samples"
-if not SAMPLES.is_dir():  # the samples live beside the checkout; tests run from the repo root
-    SAMPLES = Path("../shared/intacct/samples").resolve()
+# The project's own documents in the shape of real gateway answers (see their README.md).
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "intacct"
 
 OK = "ok"
 REQUEST = "request"  # compared with the envelope builder in test_intacct_envelope.py
@@ -56,7 +56,7 @@ EXPECTED: dict[str, tuple[int, bool, object, object]] = {
     "inspect_detail0_response.xml": (200, True, OK, [1]),
     "inspect_detail1_response.xml": (200, True, OK, [1]),
     "legacy_get_list_response.xml": (200, True, OK, [2]),
-    "lookup_glbatch_response_excerpt.xml": (200, True, E.UnexpectedResponse, []),
+    "lookup_apbill_response_excerpt.xml": (200, True, E.UnexpectedResponse, []),
     "multi_result_mixed_legacy_response.xml": (200, True, OK, [1, 1, 1]),
     "multi_result_partial_failure.xml": (
         200,
@@ -127,17 +127,33 @@ EXPECTED: dict[str, tuple[int, bool, object, object]] = {
 }
 
 
+def _body(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
 def _parse(name: str) -> Response:
     status, sent_session, _outcome, _detail = EXPECTED[name]
-    return raise_for_response(status, {}, (SAMPLES / name).read_bytes(), sent_session=sent_session)
+    return raise_for_response(status, {}, _body(name), sent_session=sent_session)
 
 
-def test_every_sample_has_an_expectation() -> None:
-    assert sorted(p.name for p in SAMPLES.glob("*.xml")) == sorted(EXPECTED)
+def test_every_fixture_has_an_expectation() -> None:
+    assert sorted(p.name for p in FIXTURES.glob("*.xml")) == sorted(EXPECTED)
+
+
+def test_fixture_readme_describes_every_fixture() -> None:
+    readme = (FIXTURES / "README.md").read_text(encoding="utf-8")
+    described = sorted(set(re.findall(r"`([\w.-]+\.xml)`", readme)))
+    assert described == sorted(EXPECTED)
+
+
+def test_every_request_fixture_is_compared_with_the_builder() -> None:
+    envelope_tests = (Path(__file__).parent / "test_intacct_envelope.py").read_text()
+    requests = sorted(n for n, e in EXPECTED.items() if e[2] is REQUEST)
+    assert requests and all(f'"{name}"' in envelope_tests for name in requests)
 
 
 @pytest.mark.parametrize("name", sorted(n for n, e in EXPECTED.items() if e[2] is not REQUEST))
-def test_sample_parses_to_its_expected_outcome(name: str) -> None:
+def test_fixture_parses_to_its_expected_outcome(name: str) -> None:
     _status, _sent, outcome, detail = EXPECTED[name]
     if outcome == OK:
         response = _parse(name)
@@ -152,9 +168,8 @@ def test_sample_parses_to_its_expected_outcome(name: str) -> None:
 
 
 def test_invalid_session_after_a_login_is_a_credentials_error_not_an_expiry() -> None:
-    body = (SAMPLES / "error_invalid_session.xml").read_bytes()
     with pytest.raises(E.UserCredentialsError):
-        raise_for_response(200, {}, body, sent_session=False)
+        raise_for_response(200, {}, _body("error_invalid_session.xml"), sent_session=False)
 
 
 def test_error_text_is_unescaped_and_support_id_decoded() -> None:
@@ -162,12 +177,12 @@ def test_error_text_is_unescaped_and_support_id_decoded() -> None:
         _parse("result_failure_default_error_BL01001973.xml")
     first = info.value.errors[0]
     assert first.description2 == (
-        "The account number '5000.11' already exists "
-        "[Support ID: EsppO~ZEcj0DEGV_L5hm95Ec91twAAABA]"
+        "The account number '6100.25' already exists "
+        "[Support ID: Wq8Zt~Mb3nK5vHp2Rd7Lc0Xe4FgYAAAAB]"
     )
     assert first.description == "Duplicate account number"
     assert first.correction == "Enter unique account number"
-    assert info.value.function == "create" and info.value.controlid == "testFunctionId"
+    assert info.value.function == "create" and info.value.controlid == "isync-fn-glacct"
 
 
 def test_sender_credential_message_says_what_to_do() -> None:
@@ -180,30 +195,31 @@ def test_sender_credential_message_says_what_to_do() -> None:
 def test_not_authorized_sender_is_named_with_quotes_unescaped() -> None:
     with pytest.raises(E.NotAuthorizedError) as info:
         _parse("auth_failure_sender_not_authorized.xml")
-    assert "The sender ID 'test_sender_id' is not authorized" in str(info.value)
+    assert "The sender ID 'isync-sender' is not authorized" in str(info.value)
 
 
 def test_session_values_are_read_from_getapisession() -> None:
     response = _parse("getapisession_response.xml")
     api = response.results[0].data.find("api")
-    assert api.findtext("sessionid") == "4dfZhgdAZ3jR-tyznJZ_UUbCeND_3A.."
+    assert api.findtext("sessionid") == "Zq3xR8mLk2Vt-pYw0sNc7HbFdJ_4gE.."
     auth = response.authentication
     assert (auth.sessiontimeout - auth.sessiontimestamp).total_seconds() == 12 * 3600
 
 
 def test_lookup_excerpt_gives_typed_fields() -> None:
-    root = etree.fromstring((SAMPLES / "lookup_glbatch_response_excerpt.xml").read_bytes())
+    root = etree.fromstring(_body("lookup_apbill_response_excerpt.xml"))
     fields = parse_lookup(root)
     assert [(f.name, f.type.value, f.is_custom) for f in fields] == [
         ("RECORDNO", "INTEGER", False),
         ("STATE", "TEXT", False),
+        ("APPROVAL_DUE", "DATE", True),
     ]
     assert fields[0].label == "Record number"
 
 
-def test_dimensions_sample_marks_gl_enabled() -> None:
+def test_dimensions_fixture_marks_gl_enabled() -> None:
     dims = parse_dimensions(_parse("getdimensions_response.xml").results[0].data)
     by_name = {d.object_name: d for d in dims}
     assert len(dims) == 11 and not any(d.user_defined for d in dims)
-    assert by_name["PROJECT"].label == "Vehicle"
+    assert by_name["PROJECT"].label == "Engagement"
     assert by_name["DEPARTMENT"].enabled_in_gl and not by_name["EMPLOYEE"].enabled_in_gl

@@ -13,7 +13,7 @@ from intacct_sync.intacct.client import IntacctClient
 from intacct_sync.intacct.errors import SessionExpired
 from intacct_sync.intacct.retry import RetryPolicy
 from intacct_sync.intacct.session import Credentials
-from tests.unit.test_intacct_samples import SAMPLES
+from tests.unit.test_intacct_samples import FIXTURES
 from tests.unit.test_intacct_transport import (
     ScriptedAdapter,
     lookup_answer,
@@ -24,7 +24,7 @@ from tests.unit.test_intacct_transport import (
 LOGIN_URL = "https://login.example.test/ia/xml/xmlgw.phtml"
 SESSION_URL = "https://na9.example.test/ia/xml/xmlgw.phtml"
 CREDS = Credentials("sender", "spw", "company", "user", "upw")
-INVALID = (SAMPLES / "error_invalid_session.xml").read_bytes()
+INVALID = (FIXTURES / "error_invalid_session.xml").read_bytes()
 
 
 class FakeClock:
