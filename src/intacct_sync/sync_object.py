@@ -119,7 +119,7 @@ class ObjectSync:
 
     def _sync(self, result: RunRecord, start, end, full: bool, current, label: str) -> None:
         from intacct_sync.intacct.reader import Window
-        from intacct_sync.streams import prefetch
+        from intacct_sync.intacct.streams import prefetch
 
         spec, s = self.spec, self.settings
         deadline = time.monotonic() + s.object_time_budget.total_seconds()

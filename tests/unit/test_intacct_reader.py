@@ -10,7 +10,8 @@ from lxml import etree
 from intacct_sync.intacct.errors import PaginationLoop, ResultIdExpired
 from intacct_sync.intacct.fields import Field, FieldType
 from intacct_sync.intacct.objects import CATALOG, udd_spec
-from intacct_sync.intacct.reader import keyset_chunks, query_pages, read_by_query_pages
+from intacct_sync.intacct.paging import KeysetPaginator, paginate
+from intacct_sync.intacct.reader import query_pages, read_by_query_pages
 from intacct_sync.intacct.records import Window
 from intacct_sync.intacct.response import check_response
 
@@ -193,14 +194,11 @@ def test_a_page_that_does_not_move_is_a_loop() -> None:
 
     with pytest.raises(PaginationLoop, match="Loop detected"):
         list(
-            keyset_chunks(
+            paginate(
                 ignore_filter,
-                "CLASS",
-                ["RECORDNO"],
-                None,
-                cursor="WHENMODIFIED",
-                key="RECORDNO",
-                page_size=5,
+                KeysetPaginator(
+                    "CLASS", ["RECORDNO"], None, key="RECORDNO", cursor="WHENMODIFIED", page_size=5
+                ),
             )
         )
 

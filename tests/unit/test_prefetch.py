@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from intacct_sync.streams import merged, prefetch
+from intacct_sync.intacct.streams import merged, prefetch
 
 
 def test_fetching_starts_before_the_consumer_asks():

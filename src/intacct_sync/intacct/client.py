@@ -30,11 +30,13 @@ from intacct_sync.intacct.filters import And, Cmp, Filter
 from intacct_sync.intacct.gateway import DEFAULT_MAX_RESPONSE_BYTES, Gateway
 from intacct_sync.intacct.metadata import Dimension, parse_dimensions, parse_lookup
 from intacct_sync.intacct.objects import ObjectSpec, ReadFunction
+from intacct_sync.intacct.paging import KeysetPaginator, OffsetPaginator, paginate
 from intacct_sync.intacct.records import Page, Window, data_int, raw_columns
 from intacct_sync.intacct.retry import RetryPolicy
 from intacct_sync.intacct.session import Credentials, SessionManager
 from intacct_sync.intacct.stats import StatsSnapshot
 from intacct_sync.intacct.values import TIMESTAMP_FORMAT, parse_decimal, to_arrow
+from intacct_sync.intacct.window import WindowFilters
 
 _AUDIT_KEY = re.compile(r"^\s*(\d+)(?:--.*)?\s*$")  # "1234" or "1234--REC" (PROTOCOL.md §8)
 
@@ -201,9 +203,9 @@ class IntacctClient:
         names = select + [f"SUM.{f}" for f in sums] + ([f"COUNT.{count}"] if count else [])
         out: dict[str | None, dict[str, Decimal]] = {}
         total = 0
-        offset = 0
-        while True:  # aggregate rows are few and stable: offset pages are fine here
-            function = envelope.query(
+
+        def request(offset: int) -> envelope.Function:
+            return envelope.query(
                 object_name,
                 select,
                 filter=filter,
@@ -213,10 +215,11 @@ class IntacctClient:
                 offset=offset,
                 showprivate=self._showprivate,
             )
-            data = self._call([function], object=object_name).results[0].data
-            records = list(data) if data is not None else []
-            columns = raw_columns(records, names)
-            groups = columns[0] if group_by else [None] * len(records)
+
+        # Aggregate rows are few and stable: offset pages are fine here.
+        for chunk in paginate(self._call, OffsetPaginator(object_name, request)):
+            columns = raw_columns(chunk.records, names)
+            groups = columns[0] if group_by else [None] * len(chunk.records)
             values = columns[1 : 1 + len(sums)] if group_by else columns[: len(sums)]
             for row, group in enumerate(groups):
                 out[group] = {
@@ -225,9 +228,7 @@ class IntacctClient:
                 }
                 if count:
                     total += int(self._exact(object_name, f"COUNT.{count}", columns[-1][row]))
-            offset += len(records)
-            if not records or data_int(data, "numremaining") == 0:
-                return total, out
+        return total, out
 
     @staticmethod
     def _exact(object_name: str, name: str, text: str | None) -> Decimal:
@@ -252,20 +253,19 @@ class IntacctClient:
                 yield page.batch.column(0)
             return
         base = (
-            reader.WindowFilters(spec, key_field, window, self.timezone).cursor_filter()
+            WindowFilters(spec, key_field, window, self.timezone).cursor_filter()
             if window
             else None
         )
-        for chunk in reader.keyset_chunks(
-            self._call,
+        keys = KeysetPaginator(
             spec.name,
             [spec.key],
             base,
-            cursor=None,
             key=spec.key,
             page_size=self.page_size,
             showprivate=self._showprivate,
-        ):
+        )
+        for chunk in paginate(self._call, keys):
             column = raw_columns(chunk.records, [spec.key])[0]
             yield to_arrow(column, FieldType.INTEGER, object_name=spec.name, name=spec.key)
 
@@ -282,16 +282,16 @@ class IntacctClient:
             Cmp("between", "ACCESSTIME", *bounds),
         )
         keys: set[int] = set()
-        for chunk in reader.keyset_chunks(
-            self._call,
+        audit = KeysetPaginator(
             "AUDITHISTORY",
             ["OBJECTKEY", "ID", "ACCESSTIME"],
             base,
-            cursor="ACCESSTIME",
             key="ID",
+            cursor="ACCESSTIME",
             page_size=self.page_size,
             showprivate=self._showprivate,
-        ):
+        )
+        for chunk in paginate(self._call, audit):
             for text in raw_columns(chunk.records, ["OBJECTKEY"])[0]:
                 match = _AUDIT_KEY.match(text or "")
                 if match:
