@@ -22,6 +22,7 @@ from decimal import Decimal
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from intacct_sync.lake.options import WriterOptions
 from intacct_sync.lake.schema import spark_schema
 from intacct_sync.lake.spark import TableNames, get_spark
 from intacct_sync.lake.staging import Stage, chunks
@@ -115,8 +116,8 @@ def run(rows: int, chunk_rows: int) -> dict:
         timed(f"transfer_{transfer}", lambda t=transfer: transfer_only(
             spark, names, t, rows, chunk_rows), seconds)  # fmt: skip
         writer = TableWriter(
-            spark, names, f"load_{transfer}", key="RECORDNO", cursor="WHENMODIFIED",
-            chunk_rows=chunk_rows, transfer=transfer,
+            spark, names, f"load_{transfer}", "RECORDNO", "WHENMODIFIED",
+            WriterOptions(chunk_rows=chunk_rows, transfer=transfer),
         )  # fmt: skip
         timed(f"initial_{transfer}", lambda w=writer: full_load(w, rows), seconds)
         result = timed(f"merge10k_{transfer}", lambda w=writer: incremental(w, rows), seconds)

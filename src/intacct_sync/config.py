@@ -15,11 +15,12 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
 from intacct_sync.intacct.objects import CATALOG
+from intacct_sync.intacct.options import ClientOptions
+from intacct_sync.lake.options import WriterOptions
 
 DEFAULT_ENDPOINT = "https://api.intacct.com/ia/xml/xmlgw.phtml"
 ENV_PREFIX = "INTACCT_SYNC_"
@@ -68,6 +69,20 @@ class Settings:
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
+    def client_options(self, **overrides: Any) -> ClientOptions:
+        """How the Intacct client talks to the company, from these settings."""
+        return ClientOptions(
+            timezone=self.timezone,
+            max_in_flight=self.max_in_flight,
+            page_size=self.page_size,
+            **overrides,
+        )
+
+    def writer_options(self, object_name: str) -> WriterOptions:
+        """How ``object_name``'s table is written, from these settings."""
+        mode = "append" if object_name in self.append_objects else "merge"
+        return WriterOptions(mode=mode, hard_delete=self.hard_delete)
+
     @property
     def selected_objects(self) -> tuple[str, ...]:
         chosen = self.objects or tuple(CATALOG)
@@ -92,21 +107,9 @@ def validate(s: Settings) -> None:
         if not re.match(r"^[A-Za-z0-9_\-]{1,40}$", entity):
             raise ConfigError(f"entity {entity!r} is not a valid Intacct location (entity) ID.")
     try:
-        ZoneInfo(s.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            f"time zone {s.timezone!r} is unknown: use an IANA name such as America/Los_Angeles "
-            "(the time zone of the Intacct web-services user)."
-        ) from None
-    if not 1 <= s.page_size <= 2000:
-        raise ConfigError(
-            f"page size {s.page_size} is out of range: Intacct's query allows 1 to 2000."
-        )
-    if not 1 <= s.max_in_flight <= 16:
-        raise ConfigError(
-            f"max in flight {s.max_in_flight} is out of range "
-            "(1 to 16; Intacct's default tier allows 2)."
-        )
+        s.client_options()  # time zone, page size, requests in flight: checked there, once
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     for label, value in (("lookback", s.lookback), ("lag", s.lag)):
         if value < timedelta(0) or value > timedelta(days=31):
             raise ConfigError(f"{label} {value} is out of range (0 to 31 days).")

@@ -21,13 +21,7 @@ def make_client(settings: Settings, secrets: IntacctSecrets | None = None):
         user_id=secrets.user_id.reveal(),
         user_password=secrets.user_password.reveal(),
     )
-    return IntacctClient(
-        endpoint,
-        credentials,
-        timezone=settings.timezone,
-        max_in_flight=settings.max_in_flight,
-        page_size=settings.page_size,
-    )
+    return IntacctClient(endpoint, credentials, settings.client_options())
 
 
 def open_lake(settings: Settings):

@@ -186,16 +186,8 @@ class ObjectSync:
     def _writer(self, spec: ObjectSpec) -> TableWriter:
         from intacct_sync.lake.writer import TableWriter
 
-        mode = "append" if spec.name in self.settings.append_objects else "merge"
-        return TableWriter(
-            self.spark,
-            self.names,
-            spec.table,
-            key=spec.key,
-            cursor=spec.cursor,
-            mode=mode,
-            hard_delete=self.settings.hard_delete,
-        )
+        options = self.settings.writer_options(spec.name)
+        return TableWriter(self.spark, self.names, spec.table, spec.key, spec.cursor, options)
 
     def _record(self, result: RunRecord) -> None:
         try:

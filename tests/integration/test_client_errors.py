@@ -11,6 +11,7 @@ from intacct_sync.intacct import errors as E
 from intacct_sync.intacct.client import IntacctClient
 from intacct_sync.intacct.fields import Field, FieldType
 from intacct_sync.intacct.objects import CATALOG
+from intacct_sync.intacct.options import ClientOptions
 from intacct_sync.intacct.records import Window
 from intacct_sync.intacct.retry import RetryPolicy
 from intacct_sync.intacct.session import Credentials
@@ -47,14 +48,19 @@ def no_faults(emu: Emulator):
 
 
 def client_for(
-    emu: Emulator, *, creds: dict | None = None, sleeps: Sleeps | None = None, **kw
+    emu: Emulator,
+    *,
+    creds: dict | None = None,
+    sleeps: Sleeps | None = None,
+    transport: requests.Session | None = None,
+    **kw,
 ) -> IntacctClient:
     policy = RetryPolicy(sleep=sleeps if sleeps is not None else Sleeps(), **kw.pop("policy", {}))
     return IntacctClient(
         emu.url,
         Credentials.from_mapping({**emu.credentials, **(creds or {})}),
-        retry=policy,
-        **{"timeout": (5.0, 5.0), **kw},
+        ClientOptions(**{"retry": policy, "timeout": (5.0, 5.0), **kw}),
+        transport=transport,
     )
 
 

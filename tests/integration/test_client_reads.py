@@ -13,6 +13,7 @@ import pytest
 from intacct_sync.emulator import Emulator, Fault
 from intacct_sync.intacct.client import IntacctClient
 from intacct_sync.intacct.objects import CATALOG, udd_spec
+from intacct_sync.intacct.options import ClientOptions
 from intacct_sync.intacct.records import Window
 from intacct_sync.intacct.retry import RetryPolicy
 from intacct_sync.intacct.session import Credentials
@@ -24,8 +25,7 @@ def make_client(emu: Emulator, **kw) -> IntacctClient:
     return IntacctClient(
         emu.url,
         Credentials.from_mapping(emu.credentials),
-        retry=RetryPolicy(sleep=lambda s: None),
-        **kw,
+        ClientOptions(retry=RetryPolicy(sleep=lambda s: None), **kw),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ import pytest
 
 from intacct_sync.emulator import Emulator, Fault
 from intacct_sync.intacct.client import IntacctClient
+from intacct_sync.intacct.options import ClientOptions
 from intacct_sync.intacct.retry import RetryPolicy
 from intacct_sync.intacct.session import Credentials
 
@@ -21,10 +23,11 @@ class FakeClock:
         return self.now
 
 
-def make_client(emu: Emulator, **kw) -> IntacctClient:
-    kw.setdefault("retry", RetryPolicy(sleep=lambda s: None))
-    kw.setdefault("timeout", (5.0, 30.0))
-    return IntacctClient(emu.url, Credentials.from_mapping(emu.credentials), **kw)
+def make_client(emu: Emulator, clock=time.monotonic, **options) -> IntacctClient:
+    options.setdefault("retry", RetryPolicy(sleep=lambda s: None))
+    options.setdefault("timeout", (5.0, 30.0))
+    creds = Credentials.from_mapping(emu.credentials)
+    return IntacctClient(emu.url, creds, ClientOptions(**options), clock=clock)
 
 
 @pytest.fixture(scope="module")

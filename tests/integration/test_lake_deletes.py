@@ -11,6 +11,7 @@ from delta.exceptions import ConcurrentAppendException
 from pyspark.errors import AnalysisException
 
 from intacct_sync.lake.merge import with_conflict_retry
+from intacct_sync.lake.options import WriterOptions
 from intacct_sync.lake.writer import TableWriter
 from tests.fixtures.spark import BILL_SCHEMA, RUN_AT, bills, ts
 
@@ -19,7 +20,10 @@ LINE_SCHEMA = pa.schema([("RECORDNO", pa.int64()), ("RECORDKEY", pa.int64())])
 
 
 def bill_writer(spark, names, **kw) -> TableWriter:
-    return TableWriter(spark, names, "ap_bill", key="RECORDNO", cursor="WHENMODIFIED", **kw)
+    options = WriterOptions(**kw)
+    return TableWriter(
+        spark, names, "ap_bill", key="RECORDNO", cursor="WHENMODIFIED", options=options
+    )
 
 
 def live_keys(writer: TableWriter) -> list[int]:

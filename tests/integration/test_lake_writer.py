@@ -10,6 +10,7 @@ import pytest
 from chispa import assert_df_equality
 from pyspark.sql import types as T
 
+from intacct_sync.lake.options import WriterOptions
 from intacct_sync.lake.schema import SchemaChangeError
 from intacct_sync.lake.writer import LoadResult, TableWriter
 from tests.fixtures.spark import BILL_SCHEMA, MONEY, RUN_AT, bills, ts
@@ -20,7 +21,10 @@ DATA_COLUMNS = ["recordno", "whenmodified", "totalentered", "paytocontact_contac
 
 
 def writer(spark, names, **kw) -> TableWriter:
-    return TableWriter(spark, names, "ap_bill", key="RECORDNO", cursor="WHENMODIFIED", **kw)
+    options = WriterOptions(**kw)
+    return TableWriter(
+        spark, names, "ap_bill", key="RECORDNO", cursor="WHENMODIFIED", options=options
+    )
 
 
 def expected(spark, rows: list[tuple]):
@@ -199,7 +203,7 @@ def test_schema_evolution_adds_column_widens_and_refuses_lossy_change(spark, lak
 
 def test_append_mode_keeps_every_version(spark, lake_names):
     w = TableWriter(
-        spark, lake_names, "gl_log", key="RECORDNO", cursor="WHENMODIFIED", mode="append"
+        spark, lake_names, "gl_log", "RECORDNO", "WHENMODIFIED", WriterOptions(mode="append")
     )
     page = bills((1, ts(1), "1.00"), (1, ts(2), "2.00"))
     assert w.load([page], BILL_SCHEMA, run_id="r1", synced_at=RUN_AT).inserted == 2

@@ -46,11 +46,7 @@ def fast_client(
     return IntacctClient(
         settings.endpoint_url,
         Credentials(**creds),
-        timezone=settings.timezone,
-        max_in_flight=settings.max_in_flight,
-        page_size=settings.page_size,
-        timeout=(2.0, READ_TIMEOUT),
-        retry=retry or fast_policy(),
+        settings.client_options(timeout=(2.0, READ_TIMEOUT), retry=retry or fast_policy()),
         **kw,
     )
 

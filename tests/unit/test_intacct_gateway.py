@@ -10,6 +10,7 @@ import requests
 from intacct_sync.intacct import errors as E
 from intacct_sync.intacct.client import IntacctClient
 from intacct_sync.intacct.gateway import Gateway, raise_for_response, validate_endpoint
+from intacct_sync.intacct.options import ClientOptions
 from intacct_sync.intacct.retry import RetryPolicy
 from intacct_sync.intacct.session import Credentials
 from tests.unit.test_intacct_samples import FIXTURES
@@ -34,7 +35,7 @@ def client_with(
 ) -> tuple[IntacctClient, ScriptedAdapter]:
     adapter = ScriptedAdapter(answers)
     policy = RetryPolicy(sleep=sleeps if sleeps is not None else Sleeps(), **kw)
-    client = IntacctClient(URL, CREDS, retry=policy, transport=session_with(adapter))
+    client = IntacctClient(URL, CREDS, ClientOptions(retry=policy), transport=session_with(adapter))
     return client, adapter
 
 

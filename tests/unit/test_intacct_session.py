@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -11,6 +13,7 @@ from lxml import etree
 
 from intacct_sync.intacct.client import IntacctClient
 from intacct_sync.intacct.errors import SessionExpired
+from intacct_sync.intacct.options import ClientOptions
 from intacct_sync.intacct.retry import RetryPolicy
 from intacct_sync.intacct.session import Credentials
 from tests.unit.test_intacct_samples import FIXTURES
@@ -65,14 +68,16 @@ class Server:
         return 200, lookup_answer()
 
 
-def client_for(server: Server, **kw) -> tuple[IntacctClient, ScriptedAdapter]:
+def client_for(
+    server: Server, clock: Callable[[], float] = time.monotonic, **options
+) -> tuple[IntacctClient, ScriptedAdapter]:
     adapter = ScriptedAdapter([server])
     client = IntacctClient(
         LOGIN_URL,
         CREDS,
+        ClientOptions(retry=RetryPolicy(sleep=lambda s: None), **options),
         transport=session_with(adapter),
-        retry=RetryPolicy(sleep=lambda s: None),
-        **kw,
+        clock=clock,
     )
     return client, adapter
 

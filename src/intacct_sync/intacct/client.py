@@ -16,9 +16,8 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pyarrow as pa
 import requests
@@ -27,12 +26,12 @@ from intacct_sync.intacct import envelope, reader
 from intacct_sync.intacct.errors import InvalidValue
 from intacct_sync.intacct.fields import Field, FieldType
 from intacct_sync.intacct.filters import And, Cmp, Filter
-from intacct_sync.intacct.gateway import DEFAULT_MAX_RESPONSE_BYTES, Gateway
+from intacct_sync.intacct.gateway import Gateway
 from intacct_sync.intacct.metadata import Dimension, parse_dimensions, parse_lookup
 from intacct_sync.intacct.objects import ObjectSpec, ReadFunction
+from intacct_sync.intacct.options import ClientOptions
 from intacct_sync.intacct.paging import KeysetPaginator, OffsetPaginator, paginate
 from intacct_sync.intacct.records import Page, Window, data_int, raw_columns
-from intacct_sync.intacct.retry import RetryPolicy
 from intacct_sync.intacct.session import Credentials, SessionManager
 from intacct_sync.intacct.stats import StatsSnapshot
 from intacct_sync.intacct.values import TIMESTAMP_FORMAT, parse_decimal, to_arrow
@@ -48,58 +47,43 @@ class IntacctClient:
         self,
         endpoint_url: str,
         credentials: Credentials,
+        options: ClientOptions | None = None,
         *,
-        timezone: str = "America/Los_Angeles",  # noqa: A002 - the company time zone
-        max_in_flight: int = 2,
-        timeout: tuple[float, float] = (10.0, 300.0),
-        retry: RetryPolicy | None = None,
-        session_lifetime: timedelta = timedelta(minutes=50),
-        page_size: int = 2000,
         entity: str | None = None,
         transport: requests.Session | None = None,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock: Callable[[], float] = time.monotonic,
         _gateway: Gateway | None = None,
     ) -> None:
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown Intacct time zone {timezone!r}; use an IANA name such "
-                "as America/Los_Angeles"
-            ) from None
-        if max_in_flight < 1:
-            raise ValueError("max_in_flight must be at least 1")
-        if not 1 <= page_size <= envelope.QUERY_MAX_PAGE:
-            raise ValueError(f"page_size must be 1..{envelope.QUERY_MAX_PAGE}")
-        self.timezone = timezone
-        self.page_size = page_size
-        self.max_in_flight = max_in_flight  # also the key ranges a large full read runs at once
+        self.options = options or ClientOptions()
         self.entity = entity or None
+        self._endpoint_url, self._credentials, self._clock = endpoint_url, credentials, clock
         self._gateway = _gateway or Gateway(
-            timeout=timeout,
-            retry=retry or RetryPolicy(),
-            semaphore=threading.BoundedSemaphore(max_in_flight),
+            timeout=self.options.timeout,
+            retry=self.options.retry,
+            semaphore=threading.BoundedSemaphore(self.options.max_in_flight),
             transport=transport,
-            max_response_bytes=max_response_bytes,
-        )
-        self._settings = dict(
-            endpoint_url=endpoint_url,
-            credentials=credentials,
-            timezone=timezone,
-            page_size=page_size,
-            max_in_flight=max_in_flight,
-            session_lifetime=session_lifetime,
-            clock=clock,
+            max_response_bytes=self.options.max_response_bytes,
         )
         self._session = SessionManager(
             self._gateway,
             credentials,
             endpoint_url,
             entity=self.entity,
-            lifetime=session_lifetime,
+            lifetime=self.options.session_lifetime,
             clock=clock,
         )
+
+    @property
+    def timezone(self) -> str:
+        return self.options.timezone
+
+    @property
+    def page_size(self) -> int:
+        return self.options.page_size
+
+    @property
+    def max_in_flight(self) -> int:
+        return self.options.max_in_flight
 
     def __repr__(self) -> str:
         return f"IntacctClient(entity={self.entity!r}, timezone={self.timezone!r})"
@@ -115,7 +99,14 @@ class IntacctClient:
 
     def for_entity(self, entity_id: str | None) -> IntacctClient:
         """A client whose session uses ``locationid=entity_id``, sharing limits and stats."""
-        return IntacctClient(entity=entity_id, _gateway=self._gateway, **self._settings)
+        return IntacctClient(
+            self._endpoint_url,
+            self._credentials,
+            self.options,
+            entity=entity_id,
+            clock=self._clock,
+            _gateway=self._gateway,
+        )
 
     @property
     def _showprivate(self) -> bool:

@@ -16,17 +16,16 @@ import shutil
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Literal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
+from intacct_sync.lake.options import Transfer
 from intacct_sync.lake.schema import column_name
 from intacct_sync.lake.spark import TableNames, on_databricks
 
-Transfer = Literal["arrow", "parquet"]
 SEQ = "_seq"  # read order; breaks cursor ties so the last page read wins
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,11 +20,11 @@ from intacct_sync.lake.merge import (
     newer_condition,
     with_conflict_retry,
 )
+from intacct_sync.lake.options import Transfer, WriterOptions
 from intacct_sync.lake.schema import AUDIT_COLUMNS, column_name, ensure_table, spark_schema
 from intacct_sync.lake.spark import TableNames
-from intacct_sync.lake.staging import SEQ, Stage, Transfer, chunks, default_transfer
+from intacct_sync.lake.staging import SEQ, Stage, chunks, default_transfer
 
-Mode = Literal["merge", "append"]
 KEY = "_key"  # the one column of a staged key set
 # Delta's idempotent-write id for a first load appended into an empty table (see _first_load).
 FIRST_LOAD_TXN = "intacct-sync-first-load"
@@ -55,26 +54,17 @@ class TableWriter:
         table: str,
         key: str,
         cursor: str | None,
-        mode: Mode = "merge",
-        hard_delete: bool = False,
-        *,
-        chunk_rows: int = 100_000,
-        transfer: Transfer | None = None,
-        staging_dir: str | None = None,
-        retry_attempts: int = 5,
+        options: WriterOptions | None = None,
     ) -> None:
-        if mode not in ("merge", "append"):
-            raise ValueError(f"mode must be 'merge' or 'append', not {mode!r}")
-        if chunk_rows < 1:
-            raise ValueError("chunk_rows must be at least 1")
         self.spark, self.names, self.table = spark, names, table
+        self.options = options = options or WriterOptions()
         self.qualified = names.qualified(table)
         self.key = column_name(key)
         self.cursor = column_name(cursor) if cursor else None
-        self.mode, self.hard_delete = mode, hard_delete
-        self.chunk_rows, self.staging_dir = chunk_rows, staging_dir
-        self.transfer: Transfer = transfer or default_transfer(staging_dir)
-        self.retry_attempts = retry_attempts
+        self.mode, self.hard_delete = options.mode, options.hard_delete
+        self.chunk_rows, self.staging_dir = options.chunk_rows, options.staging_dir
+        self.transfer: Transfer = options.transfer or default_transfer(options.staging_dir)
+        self.retry_attempts = options.retry_attempts
 
     def load(
         self,

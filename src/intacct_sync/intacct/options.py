@@ -1,0 +1,54 @@
+"""How the client talks to one company: the frozen options, checked once, here.
+
+>>> ClientOptions(timezone="America/New_York", page_size=1000)  # doctest: +SKIP
+
+The sync builds them from its settings (``Settings.client_options``); library users and tests
+build them directly. Everything that depends on the company rather than the run lives here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from intacct_sync.intacct.envelope import QUERY_MAX_PAGE
+from intacct_sync.intacct.gateway import DEFAULT_MAX_RESPONSE_BYTES
+from intacct_sync.intacct.retry import RetryPolicy
+
+MAX_IN_FLIGHT = 16
+
+
+@dataclass(frozen=True)
+class ClientOptions:
+    # Zone of Intacct's naive timestamps: the web-services user's preference (PROTOCOL.md §7).
+    timezone: str = "America/Los_Angeles"
+    # Requests in flight per company, shared by every thread and entity (PROTOCOL.md §12); also
+    # the key ranges a large full read runs at once.
+    max_in_flight: int = 2
+    page_size: int = QUERY_MAX_PAGE  # rows per query page (PROTOCOL.md §5.2: 1..2000)
+    timeout: tuple[float, float] = (10.0, 300.0)  # connect, read seconds
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    session_lifetime: timedelta = timedelta(minutes=50)
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"time zone {self.timezone!r} is unknown: use an IANA name such as "
+                "America/Los_Angeles (the time zone of the Intacct web-services user)."
+            ) from None
+        if not 1 <= self.page_size <= QUERY_MAX_PAGE:
+            raise ValueError(
+                f"page size {self.page_size} is out of range: Intacct's query allows 1 to "
+                f"{QUERY_MAX_PAGE}."
+            )
+        if not 1 <= self.max_in_flight <= MAX_IN_FLIGHT:
+            raise ValueError(
+                f"max in flight {self.max_in_flight} is out of range "
+                f"(1 to {MAX_IN_FLIGHT}; Intacct's default tier allows 2)."
+            )
+        if not (len(self.timeout) == 2 and all(t > 0 for t in self.timeout)):
+            raise ValueError("timeout must be (connect seconds, read seconds), both > 0")
