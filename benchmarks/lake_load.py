@@ -22,9 +22,10 @@ from decimal import Decimal
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from intacct_sync.lake.names import TableNames
 from intacct_sync.lake.options import WriterOptions
 from intacct_sync.lake.schema import spark_schema
-from intacct_sync.lake.spark import TableNames, get_spark
+from intacct_sync.lake.spark import get_spark
 from intacct_sync.lake.staging import Stage, chunks
 from intacct_sync.lake.writer import LoadResult, TableWriter
 

@@ -28,7 +28,8 @@ import pyarrow.parquet as pq
 from benchmarks.lake_load import pages as synthetic_pages
 from benchmarks.lake_load import schema as synthetic_schema
 from intacct_sync.config import Settings
-from intacct_sync.lake.spark import TableNames, get_spark
+from intacct_sync.lake.names import TableNames
+from intacct_sync.lake.spark import get_spark
 from intacct_sync.lake.writer import TableWriter
 from intacct_sync.runner import make_client, run_sync
 from intacct_sync.secrets import IntacctSecrets

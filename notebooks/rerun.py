@@ -11,7 +11,7 @@
 # MAGIC | `full_refresh` | `true` re-reads the objects from the beginning (ignores their watermarks) |
 # MAGIC | `entity` | comma list of entity (location) IDs, e.g. `E100,E200`; empty = as configured |
 # MAGIC | `backfill_from` | `YYYY-MM-DD`: re-read changes made since that date |
-# MAGIC | `reconcile_keys` | `true` also compares every key with Intacct and marks missing rows deleted |
+# MAGIC | `sweep_keys` | `true` also compares every key with Intacct and marks missing rows deleted |
 # MAGIC | `catalog`, `schema`, `secret_scope` | where the tables are and where the credentials are |
 # MAGIC
 # MAGIC Run it as a job (`databricks bundle run intacct_sync_rerun -- --objects=APBILL --full_refresh=true`)
@@ -43,7 +43,7 @@ dbutils.widgets.text("objects", "", "Objects (comma list, empty = all)")
 dbutils.widgets.dropdown("full_refresh", "false", ["false", "true"], "Full refresh")
 dbutils.widgets.text("entity", "", "Entities (comma list)")
 dbutils.widgets.text("backfill_from", "", "Backfill from (YYYY-MM-DD)")
-dbutils.widgets.dropdown("reconcile_keys", "false", ["false", "true"], "Reconcile keys")
+dbutils.widgets.dropdown("sweep_keys", "false", ["false", "true"], "Sweep keys")
 dbutils.widgets.text("catalog", "main", "Catalog")
 dbutils.widgets.text("schema", "intacct", "Schema")
 dbutils.widgets.text("secret_scope", "intacct", "Secret scope")
@@ -76,8 +76,8 @@ def build_argv(widgets: dict[str, str]) -> list[str]:
         argv += ["--backfill-from", backfill_from]
     if widgets["full_refresh"] == "true":
         argv.append("--full-refresh")
-    if widgets["reconcile_keys"] == "true":
-        argv.append("--reconcile-keys")
+    if widgets["sweep_keys"] == "true":
+        argv.append("--sweep-keys")
     return argv
 
 
@@ -86,7 +86,7 @@ values = {
     "full_refresh": dbutils.widgets.get("full_refresh"),
     "entity": dbutils.widgets.get("entity"),
     "backfill_from": dbutils.widgets.get("backfill_from"),
-    "reconcile_keys": dbutils.widgets.get("reconcile_keys"),
+    "sweep_keys": dbutils.widgets.get("sweep_keys"),
     "catalog": dbutils.widgets.get("catalog"),
     "schema": dbutils.widgets.get("schema"),
     "secret_scope": dbutils.widgets.get("secret_scope"),

@@ -67,10 +67,10 @@ def _check_intacct(settings: Settings, client) -> list[CheckResult]:
 def _check_lake(settings: Settings) -> CheckResult:
     label = f"schema {settings.catalog}.{settings.schema}"
     try:
-        from intacct_sync.lake.spark import TableNames, get_spark
+        from intacct_sync.runner import open_spark
 
-        spark = get_spark(settings.warehouse)
-        names = TableNames(settings.catalog, settings.schema)
+        spark = open_spark(settings)
+        names = settings.table_names()
         names.ensure_schema(spark)
         probe = names.qualified("_intacct_sync_check")
         spark.sql(f"CREATE TABLE IF NOT EXISTS {probe} (ok BOOLEAN) USING DELTA")

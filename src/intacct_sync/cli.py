@@ -12,13 +12,9 @@ import sys
 from collections.abc import Sequence
 
 from intacct_sync import __version__
-from intacct_sync.config import ConfigError, Settings, load_settings
-from intacct_sync.intacct.errors import (
-    CompanyExpiredError,
-    NotAuthorizedError,
-    SenderCredentialsError,
-    UserCredentialsError,
-)
+from intacct_sync.config import Settings, load_settings
+from intacct_sync.errors import Action, what_to_do
+from intacct_sync.intacct.errors import IntacctError
 
 log = logging.getLogger("intacct_sync")
 
@@ -63,11 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--backfill-from", dest="backfill_from", help="re-read changes since this date (YYYY-MM-DD)"
     )
     run.add_argument(
-        "--reconcile-keys",
-        dest="reconcile_keys",
+        "--sweep-keys",
+        dest="sweep_keys",
         action="store_true",
         default=None,
         help="also compare every key with Intacct and mark missing rows deleted",
+    )
+    run.add_argument(  # the old name of --sweep-keys, kept working
+        "--reconcile-keys", dest="sweep_keys", action="store_true", help=argparse.SUPPRESS
     )
     run.add_argument("--hard-delete", dest="hard_delete", action="store_true", default=None)
     run.add_argument("--page-size", dest="page_size", type=int)
@@ -111,16 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_demo(warehouse=args.warehouse, seed=args.seed, scale=args.scale)
         settings = load_settings(_flags(args))
         return COMMANDS[args.command](settings)
-    except ConfigError as exc:
-        print(f"intacct-sync: configuration error: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    except (
-        SenderCredentialsError,
-        UserCredentialsError,
-        NotAuthorizedError,
-        CompanyExpiredError,
-    ) as exc:
-        print(f"intacct-sync: Intacct refused the login: {exc}", file=sys.stderr)
+    except Exception as exc:
+        if what_to_do(exc) is not Action.CONFIGURE:
+            raise
+        what = (
+            "Intacct refused the login" if isinstance(exc, IntacctError) else "configuration error"
+        )
+        print(f"intacct-sync: {what}: {exc}", file=sys.stderr)
         return EXIT_CONFIG
 
 

@@ -8,6 +8,7 @@ and ``secrets.py`` reads the environment.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -18,18 +19,51 @@ from urllib.parse import urlparse
 
 import yaml
 
+from intacct_sync.errors import ConfigError
 from intacct_sync.intacct.objects import CATALOG
 from intacct_sync.intacct.options import ClientOptions
+from intacct_sync.lake.names import TableNames
 from intacct_sync.lake.options import WriterOptions
 
+log = logging.getLogger("intacct_sync.config")
 DEFAULT_ENDPOINT = "https://api.intacct.com/ia/xml/xmlgw.phtml"
 ENV_PREFIX = "INTACCT_SYNC_"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
 _OBJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 
 
-class ConfigError(ValueError):
-    """A setting is missing or wrong; the message says which and how to fix it."""
+@dataclass(frozen=True)
+class Environment:
+    """What the process was started with, read once (``Environment.read``), here only.
+
+    The rest of the package is handed what it needs: the lake half gets plain arguments, the
+    secrets the variables it may read.
+    """
+
+    databricks_runtime: str | None = None  # DATABRICKS_RUNTIME_VERSION: inside a Databricks job
+    java_home: str | None = None  # JAVA_HOME, for the local Spark session's check
+    jars_dir: str | None = None  # INTACCT_SYNC_JARS: where the Delta jars are (else .jars)
+    spark_remote: str | None = None  # SPARK_REMOTE: a Spark Connect server (sc://host:port)
+    variables: Mapping[str, str] = field(default_factory=dict, repr=False)  # INTACCT_*
+
+    @property
+    def on_databricks(self) -> bool:
+        return bool(self.databricks_runtime)
+
+    @classmethod
+    def read(cls, env: Mapping[str, str] | None = None) -> Environment:
+        env = os.environ if env is None else env
+        return cls(
+            databricks_runtime=env.get("DATABRICKS_RUNTIME_VERSION") or None,
+            java_home=env.get("JAVA_HOME") or None,
+            jars_dir=env.get("INTACCT_SYNC_JARS") or None,
+            spark_remote=env.get("SPARK_REMOTE") or None,
+            variables={
+                k: v
+                for k, v in env.items()
+                if k.startswith("INTACCT_") and not k.startswith(ENV_PREFIX)
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -53,8 +87,8 @@ class Settings:
     backfill_from: date | None = None
     lookback: timedelta = timedelta(hours=3)
     lag: timedelta = timedelta(minutes=5)
-    reconcile_keys: bool = False  # force a key reconciliation this run
-    key_reconcile_every: timedelta = timedelta(days=7)
+    sweep_keys: bool = False  # force a key sweep this run
+    key_sweep_every: timedelta = timedelta(days=7)
     hard_delete: bool = False
     page_size: int = 2000
     max_in_flight: int = 2
@@ -62,6 +96,8 @@ class Settings:
     reconcile: bool = True  # counts and money sums against Intacct after each object
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # The process environment, read once by load_settings (empty: a local run, no variables).
+    environment: Environment = field(default_factory=Environment, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         validate(self)
@@ -78,10 +114,17 @@ class Settings:
             **overrides,
         )
 
+    def table_names(self) -> TableNames:
+        """Table names in the configured schema: three-part on Databricks, two-part locally."""
+        return TableNames(self.catalog, self.schema, local=not self.environment.on_databricks)
+
     def writer_options(self, object_name: str) -> WriterOptions:
         """How ``object_name``'s table is written, from these settings."""
         mode = "append" if object_name in self.append_objects else "merge"
-        return WriterOptions(mode=mode, hard_delete=self.hard_delete)
+        # Parquet staging needs a directory Spark reads: local runs have the warehouse; a
+        # Databricks run without a staging volume hands Spark Arrow batches instead.
+        transfer = "arrow" if self.environment.on_databricks else "parquet"
+        return WriterOptions(mode=mode, hard_delete=self.hard_delete, transfer=transfer)
 
     @property
     def selected_objects(self) -> tuple[str, ...]:
@@ -143,14 +186,27 @@ def _safe_url(url: str) -> str:
 # --- building Settings from the three sources ---------------------------------------------------
 
 _TUPLES = {"entities", "objects", "exclude", "append_objects"}
-_BOOLS = {"discover_udds", "full_refresh", "reconcile_keys", "hard_delete", "reconcile", "progress"}
+_BOOLS = {"discover_udds", "full_refresh", "sweep_keys", "hard_delete", "reconcile", "progress"}
 _INTS = {"page_size", "max_in_flight"}
 _DURATIONS = {  # setting -> unit of its plain-number form
     "lookback": "hours",
     "lag": "minutes",
-    "key_reconcile_every": "days",
+    "key_sweep_every": "days",
     "object_time_budget": "minutes",
 }
+
+
+# Settings renamed since an earlier release: the old name still works, with a warning.
+RENAMED = {"reconcile_keys": "sweep_keys", "key_reconcile_every": "key_sweep_every"}
+
+
+def _renamed(values: Mapping[str, Any], where: str) -> dict[str, Any]:
+    out = dict(values)
+    for old, new in RENAMED.items():
+        if old in out:
+            log.warning("setting %r (%s) is now called %r; please rename it", old, where, new)
+            out.setdefault(new, out.pop(old))
+    return out
 
 
 def load_settings(
@@ -163,18 +219,21 @@ def load_settings(
     merged: dict[str, Any] = {}
     path = (flags or {}).get("config") or env.get(ENV_PREFIX + "CONFIG") or config_file
     if path:
-        merged.update(_read_yaml(path))
-    known = {f.name for f in fields(Settings)} - {"extra"}
-    for name in known:
+        merged.update(_renamed(_read_yaml(path), path))
+    known = {f.name for f in fields(Settings)} - {"extra", "environment"}
+    from_env = {}
+    for name in (*known, *RENAMED):
         raw = env.get(ENV_PREFIX + name.upper())
         if raw not in (None, ""):
-            merged[name] = raw
+            from_env[name] = raw
+    merged.update(_renamed(from_env, "environment"))
     if "endpoint_url" not in merged and env.get("INTACCT_ENDPOINT_URL"):
         merged["endpoint_url"] = env["INTACCT_ENDPOINT_URL"]
     for name, value in (flags or {}).items():
         if name in known and value is not None:
             merged[name] = value
-    return Settings(**{name: _coerce(name, value) for name, value in merged.items()})
+    values = {name: _coerce(name, value) for name, value in merged.items()}
+    return Settings(**values, environment=Environment.read(env))
 
 
 def _read_yaml(path: str) -> dict[str, Any]:
@@ -187,7 +246,8 @@ def _read_yaml(path: str) -> dict[str, Any]:
         raise ConfigError(f"config file {path!r} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"config file {path!r} must hold a mapping of setting: value.")
-    unknown = sorted(set(data) - {f.name for f in fields(Settings)})
+    allowed = ({f.name for f in fields(Settings)} - {"environment"}) | set(RENAMED)
+    unknown = sorted(set(data) - allowed)
     if unknown:
         raise ConfigError(f"config file {path!r} has unknown settings: {', '.join(unknown)}.")
     return data

@@ -4,10 +4,10 @@ Intacct keeps no tombstones. Three sources, per object, as its catalog entry dec
 
 * AUDITHISTORY rows with ACCESSMODE 'D' in the change window (objects with the ``audit`` or
   ``cascade`` strategy: Intacct audits a line deleted on its own under the line's object type).
-  When the user may not read AUDITHISTORY: a warning, and a key reconciliation instead;
-* a key reconciliation: read only the keys and mark every other live row deleted. A full read
-  is one for free; otherwise it runs on a cadence (``key_reconcile_every``), on demand
-  (``reconcile_keys``), and on every run for objects without an audit trail (``reconcile``);
+  When the user may not read AUDITHISTORY: a warning, and a key sweep instead;
+* a key sweep: read only the keys and mark every other live row deleted. A full read
+  is one for free; otherwise it runs on a cadence (``key_sweep_every``), on demand
+  (``sweep_keys``), and on every run for objects without an audit trail (``reconcile``);
 * cascades: a deleted header takes its lines with it (APBILL -> APBILLITEM, APPYMTDETAIL;
   APPYMT -> APPYMTDETAIL; GLBATCH -> GLENTRY), since Intacct audits only the header.
 
@@ -51,14 +51,14 @@ class DeleteContext:
 @dataclass(frozen=True)
 class DeleteOutcome:
     deleted: int  # rows of the object's own table marked (or removed)
-    keys_reconciled: bool  # a complete key set was compared: stamp last_key_reconcile
+    keys_swept: bool  # a complete key set was compared: stamp last_key_reconcile
 
 
-def keys_due(settings: Settings, last_key_reconcile: datetime | None, now: datetime) -> bool:
-    """Is a key reconciliation due this run (forced, never done, or older than the cadence)?"""
-    if settings.reconcile_keys or last_key_reconcile is None:
+def sweep_due(settings: Settings, last_key_reconcile: datetime | None, now: datetime) -> bool:
+    """Is a key sweep due this run (forced, never done, or older than the cadence)?"""
+    if settings.sweep_keys or last_key_reconcile is None:
         return True
-    return now - last_key_reconcile >= settings.key_reconcile_every
+    return now - last_key_reconcile >= settings.key_sweep_every
 
 
 def apply_deletes(
@@ -67,7 +67,7 @@ def apply_deletes(
     end: datetime,
     keys_seen: list[pa.Array],
     had_rows: bool,
-    reconcile_keys: bool = False,
+    sweep_keys: bool = False,
 ) -> DeleteOutcome:
     """Mark this run's deletes in ``ctx.spec``'s table (and cascade them to its lines)."""
     if start is None:
@@ -76,18 +76,18 @@ def apply_deletes(
             return DeleteOutcome(0, True)  # a brand-new table holds only what was just read
         return DeleteOutcome(_sweep(ctx, keys_seen), True)
     count = 0
-    if ctx.spec.deletes is DeleteStrategy.RECONCILE:
-        reconcile_keys = True  # no audit trail to read
+    if ctx.spec.deletes is DeleteStrategy.SWEEP:
+        sweep_keys = True  # no audit trail to read
     else:
         deleted = audit_deletes(ctx, start, end)
         if deleted is None:
-            reconcile_keys = True
+            sweep_keys = True
         elif deleted:
             count += ctx.writer.mark_deleted(deleted, run_id=ctx.run_id, synced_at=ctx.now())
             cascade(ctx, deleted)
-    if reconcile_keys:
-        count += reconcile_all_keys(ctx)
-    return DeleteOutcome(count, reconcile_keys)
+    if sweep_keys:
+        count += sweep_all_keys(ctx)
+    return DeleteOutcome(count, sweep_keys)
 
 
 def audit_deletes(ctx: DeleteContext, start: datetime, end: datetime) -> list[int] | None:
@@ -100,7 +100,7 @@ def audit_deletes(ctx: DeleteContext, start: datetime, end: datetime) -> list[in
         message = (
             f"{ctx.spec.name}: AUDITHISTORY is not readable by this user "
             f"({', '.join(exc.errornos) if exc.errornos else 'permission denied'}); deletes were "
-            "found by a key reconciliation instead, which reads every key. Grant the web-services "
+            "found by a key sweep instead, which reads every key. Grant the web-services "
             "user 'View' on audit trails (Platform Services custom reports permission)."
         )
         if message not in ctx.warnings:
@@ -109,7 +109,7 @@ def audit_deletes(ctx: DeleteContext, start: datetime, end: datetime) -> list[in
         return None
 
 
-def reconcile_all_keys(ctx: DeleteContext) -> int:
+def sweep_all_keys(ctx: DeleteContext) -> int:
     """Read only the keys from Intacct and mark every table row not among them as deleted."""
     return _sweep(ctx, list(ctx.client.read_keys(ctx.spec)))
 
@@ -117,7 +117,7 @@ def reconcile_all_keys(ctx: DeleteContext) -> int:
 def _sweep(ctx: DeleteContext, keys: list[pa.Array]) -> int:
     # An empty key set is refused by the writer (it would delete the whole table): an object
     # that really emptied out needs a look by a person, the error says so.
-    return ctx.writer.reconcile_keys(
+    return ctx.writer.sweep_keys(
         keys, run_id=ctx.run_id, synced_at=ctx.now(), entity=ctx.entity or None
     )
 

@@ -38,8 +38,7 @@ GROUP BY 1 ORDER BY 1
 
 def run_demo(warehouse: str = ".demo/lakehouse", seed: int = 7, scale: str = "small") -> int:
     from intacct_sync.emulator import Emulator
-    from intacct_sync.lake.spark import get_spark
-    from intacct_sync.runner import make_client, run_sync
+    from intacct_sync.runner import make_client, open_spark, run_sync
 
     shutil.rmtree(warehouse, ignore_errors=True)
     console.rule("intacct-sync demo")
@@ -55,7 +54,7 @@ def run_demo(warehouse: str = ".demo/lakehouse", seed: int = 7, scale: str = "sm
             progress=False,
         )
         secrets = IntacctSecrets.from_mapping(emu.credentials, source="embedded emulator")
-        spark = get_spark(warehouse)
+        spark = open_spark(settings)
         with make_client(settings, secrets) as client:
             full = run_sync(settings, client=client, spark=spark, events=Progress(enabled=False))
             print_summary(full, "1. full sync")
@@ -89,9 +88,7 @@ def make_changes(company) -> list[str]:
 def _print_tables(spark, settings: Settings) -> None:
     from pyspark.sql import functions as F
 
-    from intacct_sync.lake.spark import TableNames
-
-    names = TableNames(settings.catalog, settings.schema)
+    names = settings.table_names()
     table = Table(title="tables in the local Delta warehouse")
     table.add_column("table")
     table.add_column("live rows", justify="right")
@@ -114,9 +111,7 @@ def _print_tables(spark, settings: Settings) -> None:
 
 
 def _print_aging(spark, settings: Settings) -> None:
-    from intacct_sync.lake.spark import TableNames
-
-    names = TableNames(settings.catalog, settings.schema)
+    names = settings.table_names()
     rows = spark.sql(AP_AGING_SQL.format(table=names.qualified("ap_bill"))).collect()
     table = Table(title="AP aging (open bills by days past due)")
     for col in ("bucket", "bills", "total due"):

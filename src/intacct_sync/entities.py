@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import threading
 
-
-class EntityScopeError(RuntimeError):
-    """The Intacct session is not at the level the settings ask for."""
+from intacct_sync.errors import EntityScopeError
 
 
 def session_entity(client) -> str:

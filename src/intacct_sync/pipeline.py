@@ -22,7 +22,6 @@ from intacct_sync.config import ConfigError, Settings
 from intacct_sync.events import NoEvents, RunEvents
 from intacct_sync.intacct.objects import CATALOG, ObjectSpec, udd_spec
 from intacct_sync.lake.runlog import RunRecord
-from intacct_sync.lake.spark import TableNames
 from intacct_sync.lake.state import StateStore, SyncState
 from intacct_sync.sync_object import ObjectSync, utcnow
 
@@ -74,7 +73,7 @@ class Pipeline:
         self.spark = spark
         self.now = now
         self.run_id = run_id or new_run_id(now())
-        self.names = TableNames(settings.catalog, settings.schema)
+        self.names = settings.table_names()
         self.events = events or NoEvents()
         self._state: StateStore | None = None
         self._watermarks: dict[tuple[str, str], SyncState] = {}

@@ -11,7 +11,10 @@ def make_client(settings: Settings, secrets: IntacctSecrets | None = None):
     from intacct_sync.intacct.client import IntacctClient
     from intacct_sync.intacct.session import Credentials
 
-    secrets = secrets or load_secrets(settings.secret_scope)
+    env = settings.environment
+    secrets = secrets or load_secrets(
+        settings.secret_scope, env=env.variables, on_databricks=env.on_databricks
+    )
     endpoint = secrets.endpoint_url or settings.endpoint_url
     check_endpoint(endpoint)
     credentials = Credentials(
@@ -24,12 +27,24 @@ def make_client(settings: Settings, secrets: IntacctSecrets | None = None):
     return IntacctClient(endpoint, credentials, settings.client_options())
 
 
+def open_spark(settings: Settings):
+    """The Spark session for these settings: the Databricks runtime's own, or a local one."""
+    from intacct_sync.lake.spark import get_spark
+
+    env = settings.environment
+    return get_spark(
+        settings.warehouse,
+        databricks=env.on_databricks,
+        java_home=env.java_home,
+        jars_dir=env.jars_dir,
+    )
+
+
 def open_lake(settings: Settings):
-    from intacct_sync.lake.spark import TableNames, get_spark
     from intacct_sync.lake.state import StateStore
 
-    spark = get_spark(settings.warehouse)
-    names = TableNames(settings.catalog, settings.schema)
+    spark = open_spark(settings)
+    names = settings.table_names()
     names.ensure_schema(spark)
     return spark, names, StateStore(spark, names)
 
@@ -39,7 +54,6 @@ def run_sync(settings: Settings, *, client=None, spark=None, now=None, run_id=No
 
     ``events`` receives progress (the face passes a progress bar or log lines; none by default).
     """
-    from intacct_sync.lake.spark import get_spark
     from intacct_sync.pipeline import Pipeline
     from intacct_sync.sync_object import utcnow
 
@@ -49,7 +63,7 @@ def run_sync(settings: Settings, *, client=None, spark=None, now=None, run_id=No
         # Log in and check the object names before a local JVM takes its half minute to start,
         # so bad credentials or a misspelled object fail in seconds.
         specs = Pipeline.resolve_objects_for(settings, client)
-        spark = spark or get_spark(settings.warehouse)
+        spark = spark or open_spark(settings)
         pipeline = Pipeline(
             settings, client, spark, now=now or utcnow, run_id=run_id, events=events
         )

@@ -8,7 +8,6 @@ time or in local runs.
 from __future__ import annotations
 
 import base64
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -43,22 +42,18 @@ class IntacctSecrets:
         return cls(**{name: Secret(values[name]) for name in names}, source=source)
 
 
-def on_databricks(env: Mapping[str, str] | None = None) -> bool:
-    return bool((os.environ if env is None else env).get("DATABRICKS_RUNTIME_VERSION"))
-
-
 def load_secrets(
     scope: str | None,
     *,
-    env: Mapping[str, str] | None = None,
+    env: Mapping[str, str],
+    on_databricks: bool = False,
     fetch: Callable[[str, str], str | None] | None = None,
 ) -> IntacctSecrets:
     """Credentials from the secret scope on Databricks, else from the environment.
 
     ``fetch(scope, key)`` reads one secret; the default uses databricks-sdk. Tests pass their own.
     """
-    env = os.environ if env is None else env
-    if fetch is None and on_databricks(env) and scope:
+    if fetch is None and on_databricks and scope:
         fetch = _sdk_fetch()
     if fetch is not None and scope:
         values = {key: fetch(scope, key) for key in (*KEYS, *OPTIONAL_KEYS)}

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from intacct_sync.config import Settings
-from intacct_sync.deletes import DeleteContext, apply_deletes, keys_due
+from intacct_sync.deletes import DeleteContext, apply_deletes, sweep_due
 from intacct_sync.entities import check_scope, table_lock
 from intacct_sync.events import RunEvents
 from intacct_sync.intacct.objects import ObjectSpec
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
     from intacct_sync.intacct.client import IntacctClient
-    from intacct_sync.lake.spark import TableNames
+    from intacct_sync.lake.names import TableNames
     from intacct_sync.lake.state import StateStore, SyncState
     from intacct_sync.lake.writer import TableWriter
 
@@ -58,7 +58,7 @@ def window_bounds(
 def collect_keys(
     batches: Iterable[pa.RecordBatch], key: str, sink: list[pa.Array]
 ) -> Iterator[pa.RecordBatch]:
-    """Pass batches through, keeping their key column (for key reconciliation after a full read)."""
+    """Pass batches through, keeping their key column (for key sweep after a full read)."""
     for batch in batches:
         sink.append(batch.column(key))
         yield batch
@@ -155,7 +155,7 @@ class ObjectSync:
         self._after_load(result, writer, start, end, keys, current, label)
 
     def _after_load(self, result: RunRecord, writer, start, end, keys, current, label) -> None:
-        """Deletes (audit, key reconciliation, cascades), then counts and sums against Intacct."""
+        """Deletes (audit, key sweep, cascades), then counts and sums against Intacct."""
         ctx = DeleteContext(
             spec=self.spec,
             client=self.client,
@@ -167,10 +167,10 @@ class ObjectSync:
             entity=self.entity,
         )
         last = current.last_key_reconcile if current else None
-        due = keys_due(self.settings, last, result.started_at)
-        outcome = apply_deletes(ctx, start, end, keys, current is not None, reconcile_keys=due)
+        due = sweep_due(self.settings, last, result.started_at)
+        outcome = apply_deletes(ctx, start, end, keys, current is not None, sweep_keys=due)
         result.rows_deleted += outcome.deleted
-        result.keys_reconciled = outcome.keys_reconciled
+        result.keys_swept = outcome.keys_swept
         if self.settings.reconcile and writer.mode == "merge":  # append keeps every version
             tag = f"{self.run_id}/{label}"
             reconcile_run(
@@ -198,8 +198,8 @@ class ObjectSync:
                     result.watermark_after,
                     self.run_id,
                     full=result.mode != "incremental",
-                    reconciled_keys=result.keys_reconciled,
-                    at=result.started_at,  # the run's clock, so the key-reconcile cadence is too
+                    swept_keys=result.keys_swept,
+                    at=result.started_at,  # the run's clock, so the key-sweep cadence is too
                 )
             self.state.record_run(result)
         except Exception as exc:  # noqa: BLE001

@@ -1,4 +1,4 @@
-"""Deletes reach the tables three ways: AUDITHISTORY, key reconciliation, header cascades."""
+"""Deletes reach the tables three ways: AUDITHISTORY, key sweep, header cascades."""
 
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def test_forbidden_audit_history_falls_back_to_key_reconciliation_with_a_warning
     assert result.rows_deleted == 1
     assert [r["_deleted"] for r in rows(spark, lake_names, "ap_bill", bill)] == [True]
     assert len(result.warnings) == 1 and "AUDITHISTORY is not readable" in result.warnings[0]
-    assert result.keys_reconciled
+    assert result.keys_swept
     runs = spark.table(lake_names.qualified("_sync_runs")).where(F.col("object") == "APBILL")
     warnings = runs.orderBy(F.col("started_at").desc()).first()
     assert "AUDITHISTORY" in json.loads(warnings["warnings"])[0]
@@ -131,8 +131,8 @@ def test_key_reconciliation_catches_an_unaudited_delete_on_its_cadence_or_on_dem
     assert state.get("VENDOR", "").last_key_reconcile == stamped
 
     emulator.clock.advance(timedelta(minutes=5))
-    forced = sync(spark, emulator, settings.with_overrides(reconcile_keys=True))["VENDOR"]
-    assert forced.rows_deleted == 1 and forced.keys_reconciled
+    forced = sync(spark, emulator, settings.with_overrides(sweep_keys=True))["VENDOR"]
+    assert forced.rows_deleted == 1 and forced.keys_swept
     assert [r["_deleted"] for r in rows(spark, lake_names, "vendor", vendor)] == [True]
     assert state.get("VENDOR", "").last_key_reconcile > stamped
     check_all(spark, lake_names, company, ["VENDOR"])

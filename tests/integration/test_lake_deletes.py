@@ -1,4 +1,4 @@
-"""Soft and hard deletes, header -> line cascades, key reconciliation, concurrent commits."""
+"""Soft and hard deletes, header -> line cascades, key sweep, concurrent commits."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from delta.exceptions import ConcurrentAppendException
 from pyspark.errors import AnalysisException
 
+from intacct_sync.lake.errors import CommitConflict, EmptyKeySet
 from intacct_sync.lake.merge import with_conflict_retry
 from intacct_sync.lake.options import WriterOptions
 from intacct_sync.lake.writer import TableWriter
@@ -63,19 +64,19 @@ def test_soft_delete_parent_cascade_and_return(spark, lake_names):
 
 
 @pytest.mark.spark
-def test_reconcile_keys_marks_rows_missing_from_the_source(spark, lake_names):
+def test_sweep_keys_marks_rows_missing_from_the_source(spark, lake_names):
     writer = bill_writer(spark, lake_names, chunk_rows=2, transfer="arrow")
     load_bills(writer, range(1, 6), entity="E1")
     load_bills(writer, range(6, 8), entity="E2")
 
     keys = [pa.array([1, 2]), pa.array([4, 4, 6])]
-    swept = writer.reconcile_keys(keys, run_id="rec", synced_at=DELETED_AT, entity="E1")
+    swept = writer.sweep_keys(keys, run_id="rec", synced_at=DELETED_AT, entity="E1")
 
     assert swept == 2
     assert live_keys(writer) == [1, 2, 4, 6, 7]  # E2's rows are out of the sweep's scope
     assert not lake_names.exists(spark, "_stage_ap_bill_keys")
-    with pytest.raises(ValueError, match="no keys"):
-        writer.reconcile_keys([], run_id="rec", synced_at=DELETED_AT)
+    with pytest.raises(EmptyKeySet, match="no keys"):
+        writer.sweep_keys([], run_id="rec", synced_at=DELETED_AT)
     assert live_keys(writer) == [1, 2, 4, 6, 7]
 
 
@@ -85,7 +86,7 @@ def test_hard_delete_removes_rows(spark, lake_names):
     load_bills(writer, range(1, 5))
 
     assert writer.mark_deleted([1], run_id="del", synced_at=DELETED_AT) == 1
-    assert writer.reconcile_keys([pa.array([2, 3])], run_id="rec", synced_at=DELETED_AT) == 1
+    assert writer.sweep_keys([pa.array([2, 3])], run_id="rec", synced_at=DELETED_AT) == 1
 
     assert spark.table(lake_names.qualified("ap_bill")).count() == 2
     assert live_keys(writer) == [2, 3]
@@ -131,9 +132,9 @@ def test_conflict_retry_reruns_only_delta_conflicts():
         raise ConcurrentAppendException(message="conflict")
 
     calls.clear()
-    with pytest.raises(ConcurrentAppendException):
+    with pytest.raises(CommitConflict, match="4 attempts.*ConcurrentAppendException") as info:
         with_conflict_retry(always_conflict, attempts=4, sleep=sleeps.append)
-    assert len(calls) == 4
+    assert len(calls) == 4 and isinstance(info.value.__cause__, ConcurrentAppendException)
 
     def broken() -> None:
         calls.append(1)

@@ -6,6 +6,7 @@ import pyarrow as pa
 import pytest
 from pyspark.sql import types as T
 
+from intacct_sync.lake.errors import NeedsAttention
 from intacct_sync.lake.schema import fits, spark_schema, spark_type, widenable
 from intacct_sync.lake.staging import SEQ, chunks
 from tests.fixtures.spark import BILL_SCHEMA, MONEY, bills, ts
@@ -23,7 +24,7 @@ def test_arrow_types_map_to_exact_spark_types():
     with pytest.raises(TypeError, match="never float"):
         spark_type(pa.float64())  # money must never arrive as a float
     clash = pa.schema([("A.B", pa.string()), ("A_B", pa.string())])
-    with pytest.raises(ValueError, match="same column name"):
+    with pytest.raises(NeedsAttention, match="same column name"):
         spark_schema(clash)
 
 
@@ -55,5 +56,5 @@ def test_chunks_rename_cast_and_number_rows_across_pages():
     assert whole.column("paytocontact_contactname").to_pylist()[2:] == ["contact 3", None]
     assert whole.column("ispaid").to_pylist() == ["false", "true", "false", None]
     stray = bills((5, ts(1), "5.00")).append_column("EXTRA", pa.array([1]))
-    with pytest.raises(ValueError, match="EXTRA".lower()):
+    with pytest.raises(NeedsAttention, match="EXTRA".lower()):
         list(chunks([stray], widened, chunk_rows=2))

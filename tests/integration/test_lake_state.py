@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 
 from intacct_sync.lake.compare import live_summary
+from intacct_sync.lake.names import TableNames
 from intacct_sync.lake.runlog import Reconciliation, RunRecord
 from intacct_sync.lake.schema import column_name
-from intacct_sync.lake.spark import TableNames
 from intacct_sync.lake.state import StateStore, SyncState
 from intacct_sync.lake.writer import TableWriter
 from tests.fixtures.spark import BILL_SCHEMA, RUN_AT, bills, ts
@@ -29,7 +29,7 @@ def test_state_advances_per_object_and_entity(spark, lake_names):
     store.advance(
         "APBILL", "", T0 + timedelta(hours=1), "r2", full=False, at=T0 + timedelta(hours=2)
     )
-    store.advance("VENDOR", "E1", None, "r2", full=False, reconciled_keys=True, at=T0)
+    store.advance("VENDOR", "E1", None, "r2", full=False, swept_keys=True, at=T0)
 
     assert store.get("APBILL", "") == SyncState(
         "APBILL", "", T0 + timedelta(hours=1), T0, None, T0 + timedelta(hours=2), "r2"

@@ -10,6 +10,7 @@ import pytest
 from chispa import assert_df_equality
 from pyspark.sql import types as T
 
+from intacct_sync.lake.errors import MissingKeys
 from intacct_sync.lake.options import WriterOptions
 from intacct_sync.lake.schema import SchemaChangeError
 from intacct_sync.lake.writer import LoadResult, TableWriter
@@ -72,7 +73,7 @@ def test_first_load_creates_table_with_exact_types(spark, lake_names):
     detail = spark.sql(f"DESCRIBE DETAIL {lake_names.qualified('ap_bill')}").first()
     assert detail["properties"]["delta.enableChangeDataFeed"] == "true"
     assert detail["clusteringColumns"] == ["recordno"]
-    with pytest.raises(ValueError, match="without a recordno"):
+    with pytest.raises(MissingKeys, match="without a recordno"):
         keyless = bills((4, ts(4), "4.00")).set_column(0, "RECORDNO", pa.nulls(1, pa.int64()))
         writer(spark, lake_names).load([keyless], BILL_SCHEMA, run_id="r2", synced_at=RUN_AT)
 

@@ -251,7 +251,7 @@ def rerun_build_argv():
 
 BLANK = dict.fromkeys(["objects", "entity", "backfill_from"], "") | {
     "full_refresh": "false",
-    "reconcile_keys": "false",
+    "sweep_keys": "false",
     "catalog": "main",
     "schema": "dev_someone_intacct",
     "secret_scope": "intacct",
@@ -267,7 +267,7 @@ def test_rerun_notebook_with_blank_widgets_runs_everything_incrementally():
         "dev_someone_intacct",
         "intacct",
     )
-    optional = ("objects", "entities", "backfill_from", "full_refresh", "reconcile_keys")
+    optional = ("objects", "entities", "backfill_from", "full_refresh", "sweep_keys")
     assert {name: getattr(args, name) for name in optional} == dict.fromkeys(optional)
 
 
@@ -279,11 +279,11 @@ def test_rerun_notebook_turns_every_widget_into_a_cli_flag():
         "entity": "E100,E200",
         "backfill_from": "2024-01-31",
         "full_refresh": "true",
-        "reconcile_keys": "true",
+        "sweep_keys": "true",
     }
     args = build_parser().parse_args(rerun_build_argv()(chosen))
     assert args.objects == "APBILL,APBILLITEM" and args.entities == ["E100", "E200"]
-    assert args.backfill_from == "2024-01-31" and args.full_refresh and args.reconcile_keys
+    assert args.backfill_from == "2024-01-31" and args.full_refresh and args.sweep_keys
 
 
 def test_rerun_notebook_refuses_a_backfill_date_that_is_not_a_date():

@@ -84,3 +84,36 @@ def test_settings_are_frozen():
     s = Settings()
     with pytest.raises(AttributeError):
         s.schema = "other"  # type: ignore[misc]
+
+
+def test_renamed_settings_keep_working_with_a_warning(tmp_path, caplog):
+    cfg = tmp_path / "s.yml"
+    cfg.write_text("reconcile_keys: true\nkey_reconcile_every: 3\n")
+    with caplog.at_level("WARNING"):
+        s = load_settings({"config": str(cfg)}, env={})
+    assert s.sweep_keys is True and s.key_sweep_every == timedelta(days=3)
+    assert "now called 'sweep_keys'" in caplog.text
+    from_env = load_settings(env={"INTACCT_SYNC_RECONCILE_KEYS": "yes"})
+    assert from_env.sweep_keys is True
+
+
+def test_the_old_reconcile_keys_flag_means_sweep_keys():
+    from intacct_sync.cli import build_parser
+
+    args = build_parser().parse_args(["run", "--reconcile-keys"])
+    assert args.sweep_keys is True
+
+
+def test_the_environment_is_read_once_into_settings():
+    env = {
+        "DATABRICKS_RUNTIME_VERSION": "16.4",
+        "INTACCT_SYNC_JARS": "/opt/jars",
+        "INTACCT_SENDER_ID": "snd",
+        "HOME": "/root",
+    }
+    s = load_settings(env=env)
+    assert s.environment.on_databricks and s.environment.jars_dir == "/opt/jars"
+    assert dict(s.environment.variables) == {"INTACCT_SENDER_ID": "snd"}
+    assert s.table_names().qualified("vendor") == "`main`.`intacct`.`vendor`"
+    assert s.writer_options("VENDOR").transfer == "arrow"  # no staging volume on Databricks
+    assert Settings().table_names().qualified("vendor") == "`intacct`.`vendor`"

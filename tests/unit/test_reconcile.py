@@ -1,4 +1,4 @@
-"""Reconciliation figures and the key-reconciliation cadence, without Spark or HTTP."""
+"""Reconciliation figures and the key-sweep cadence, without Spark or HTTP."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from intacct_sync.config import Settings
-from intacct_sync.deletes import keys_due
+from intacct_sync.deletes import sweep_due
 from intacct_sync.intacct.objects import CATALOG
 from intacct_sync.lake.runlog import Reconciliation, RunRecord
 from intacct_sync.reconcile import _complete, _label
@@ -68,8 +68,8 @@ def test_grouped_sums_are_labelled_by_group_text_and_empty_groups_dropped():
 
 def test_key_reconciliation_is_due_when_never_done_after_its_cadence_or_when_forced():
     settings = Settings(progress=False)
-    assert settings.key_reconcile_every == timedelta(days=7)
-    assert keys_due(settings, None, NOW)
-    assert not keys_due(settings, NOW - timedelta(days=6, hours=23), NOW)
-    assert keys_due(settings, NOW - timedelta(days=7), NOW)
-    assert keys_due(settings.with_overrides(reconcile_keys=True), NOW, NOW)
+    assert settings.key_sweep_every == timedelta(days=7)
+    assert sweep_due(settings, None, NOW)
+    assert not sweep_due(settings, NOW - timedelta(days=6, hours=23), NOW)
+    assert sweep_due(settings, NOW - timedelta(days=7), NOW)
+    assert sweep_due(settings.with_overrides(sweep_keys=True), NOW, NOW)

@@ -13,10 +13,11 @@
     +-- SessionExpired                log in again once and repeat (PROTOCOL.md §3.3)
     +-- ResultIdExpired               restart the readByQuery (PROTOCOL.md §5.1)
     +-- FatalError                    fail the object; a human must act
-        +-- SenderCredentialsError    control-level XL03000006: sender id / password
-        +-- UserCredentialsError      bad user / company / password (401 XMLGW_JPP0002)
-        +-- NotAuthorizedError        sender not authorized for this company
-        +-- CompanyExpiredError       PL04000055
+        +-- ConfigurationError        fix the configuration (credentials, company); exit 2
+        |   +-- SenderCredentialsError    control-level XL03000006: sender id / password
+        |   +-- UserCredentialsError      bad user / company / password (401 XMLGW_JPP0002)
+        |   +-- NotAuthorizedError        sender not authorized for this company
+        |   +-- CompanyExpiredError       PL04000055
         +-- PermissionDenied          the API user lacks a permission
         +-- UnknownObject             "Object definition X not found"
         +-- InvalidField              unknown or non-queryable field
@@ -143,16 +144,20 @@ class ResultIdExpired(IntacctError): ...
 class FatalError(IntacctError): ...
 
 
-class SenderCredentialsError(FatalError): ...
+class ConfigurationError(FatalError):
+    """The credentials or the company must change; no object can be read until they do."""
 
 
-class UserCredentialsError(FatalError): ...
+class SenderCredentialsError(ConfigurationError): ...
 
 
-class NotAuthorizedError(FatalError): ...
+class UserCredentialsError(ConfigurationError): ...
 
 
-class CompanyExpiredError(FatalError): ...
+class NotAuthorizedError(ConfigurationError): ...
+
+
+class CompanyExpiredError(ConfigurationError): ...
 
 
 class PermissionDenied(FatalError): ...

@@ -16,9 +16,9 @@ from enum import Enum
 class DeleteStrategy(str, Enum):
     """How deletes of an object's records are found (PROTOCOL.md §9)."""
 
-    AUDIT = "audit"  # AUDITHISTORY rows with ACCESSMODE 'D', falling back to key reconciliation
-    CASCADE = "cascade"  # lines: gone when their header is gone, plus key reconciliation
-    RECONCILE = "reconcile"  # key reconciliation only (master data that has no audit trail)
+    AUDIT = "audit"  # AUDITHISTORY rows with ACCESSMODE 'D', falling back to a key sweep
+    CASCADE = "cascade"  # lines: gone when their header is gone, plus the key sweep
+    SWEEP = "sweep"  # a key sweep only (objects without an audit trail)
 
 
 class ReadFunction(str, Enum):
@@ -46,7 +46,7 @@ class ObjectSpec:
     parents: tuple[Parent, ...] = ()
     money_fields: tuple[str, ...] = ()  # summed by reconciliation
     money_group_by: str | None = None  # e.g. GLENTRY's TR_TYPE (debit 1 / credit -1)
-    deletes: DeleteStrategy = DeleteStrategy.RECONCILE
+    deletes: DeleteStrategy = DeleteStrategy.SWEEP
     tier: int = 0  # dependency order: 0 dimensions and accounts, 1 vendors, 2 headers, 3 lines
     read_function: ReadFunction = ReadFunction.QUERY
     user_defined: bool = False
@@ -142,7 +142,7 @@ def udd_spec(object_name: str) -> ObjectSpec:
         read_function=ReadFunction.READ_BY_QUERY,
         user_defined=True,
         dimension=True,
-        deletes=DeleteStrategy.RECONCILE,
+        deletes=DeleteStrategy.SWEEP,
     )
 
 

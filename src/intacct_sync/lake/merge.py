@@ -30,6 +30,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from intacct_sync.lake.errors import CommitConflict
 from intacct_sync.lake.staging import SEQ
 
 T = TypeVar("T")
@@ -71,16 +72,24 @@ def with_conflict_retry(
     operation: Callable[[], T], attempts: int = 5, sleep: Callable[[float], None] = time.sleep
 ) -> T:
     """Run ``operation``, rerunning it only on Delta's concurrent-commit exceptions."""
-    for attempt in Retrying(
-        retry=retry_if_exception(is_conflict),
-        stop=stop_after_attempt(attempts),
-        wait=wait_random_exponential(multiplier=0.2, max=5),
-        sleep=sleep,
-        before_sleep=_log_conflict,
-        reraise=True,
-    ):
-        with attempt:
-            return operation()
+    try:
+        for attempt in Retrying(
+            retry=retry_if_exception(is_conflict),
+            stop=stop_after_attempt(attempts),
+            wait=wait_random_exponential(multiplier=0.2, max=5),
+            sleep=sleep,
+            before_sleep=_log_conflict,
+            reraise=True,
+        ):
+            with attempt:
+                return operation()
+    except Exception as exc:
+        if not is_conflict(exc):
+            raise
+        raise CommitConflict(
+            f"other writers kept committing first ({attempts} attempts); rerun once the other "
+            f"runs have ended. Last conflict: {exc.__class__.__name__}: {exc}"
+        ) from exc
     raise AssertionError("unreachable: tenacity reraises the last error")
 
 

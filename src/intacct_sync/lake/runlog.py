@@ -92,7 +92,7 @@ class RunRecord:
     error_message: str | None = None
     warnings: list[str] = field(default_factory=list)
     reconciliation: Reconciliation | None = None
-    keys_reconciled: bool = False  # a complete key set was compared this run
+    keys_swept: bool = False  # a complete key set was compared this run
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -115,7 +115,7 @@ class RunRecord:
         plain = {
             f.name: getattr(self, f.name)
             for f in fields(self)
-            if f.name not in ("table", "warnings", "reconciliation", "keys_reconciled")
+            if f.name not in ("table", "warnings", "reconciliation", "keys_swept")
         }
         return {
             **plain,

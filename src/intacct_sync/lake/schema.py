@@ -17,7 +17,13 @@ from pyspark.errors import AnalysisException
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 
-from intacct_sync.lake.spark import TableNames, check_identifier
+from intacct_sync.lake.errors import (
+    CommitConflict,
+    NeedsAttention,
+    SchemaChangeError,
+    TableCreateError,
+)
+from intacct_sync.lake.names import TableNames, check_identifier
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +34,6 @@ AUDIT_FIELDS: tuple[T.StructField, ...] = (
     T.StructField("_run_id", T.StringType(), True),
 )
 AUDIT_COLUMNS = tuple(f.name for f in AUDIT_FIELDS)
-
-
-class SchemaChangeError(ValueError):
-    """A field changed type in a way the table cannot take without losing data."""
-
-
-class TableCreateError(RuntimeError):
-    """A table could not be created because its location is taken by something not Delta."""
 
 
 def column_name(intacct_name: str) -> str:
@@ -71,7 +69,10 @@ def spark_schema(schema: pa.Schema, audit: bool = True) -> T.StructType:
     names = [f.name for f in fields]
     clashes = sorted({n for n in names if names.count(n) > 1})
     if clashes:
-        raise ValueError(f"Intacct fields map to the same column name: {clashes}")
+        raise NeedsAttention(
+            f"Intacct fields map to the same column name: {clashes}; skip one of the fields "
+            "(skip_fields) so each column has one source"
+        )
     return T.StructType(fields + (list(AUDIT_FIELDS) if audit else []))
 
 
@@ -169,9 +170,7 @@ def create_table(
     # Two runs may create the same table at once: the loser's retry finds it there (no-op).
     try:
         with_conflict_retry(lambda: builder().execute())
-    except AnalysisException as exc:
-        if not is_conflict(exc):
-            raise
+    except CommitConflict as exc:
         raise TableCreateError(
             f"could not create table {names.qualified(table)}: its folder is not empty and holds "
             "no Delta commit (concurrent conflict with another run creating it, or a first run "

@@ -1,4 +1,4 @@
-"""The SparkSession (Databricks or a local Delta session) and the one place that names tables.
+"""The SparkSession: the Databricks runtime's own, or a local Delta session.
 
 Inside Databricks the runtime owns the session: we only ``getOrCreate`` it. On a laptop we build a
 small local session with Delta Lake, tuned for many small MERGEs (few shuffle partitions, small
@@ -8,18 +8,15 @@ Delta snapshots), whose warehouse and metastore live in one directory so nothing
 from __future__ import annotations
 
 import logging
-import os
-import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 from pyspark.sql import SparkSession
 
+from intacct_sync.lake.errors import SparkUnavailableError
+
 log = logging.getLogger(__name__)
 DEFAULT_WAREHOUSE = ".lakehouse"
-JARS_ENV = "INTACCT_SYNC_JARS"
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,254}")
 
 # Settings that make a local session fast for small tables; none changes a result.
 _LOCAL_CONF: dict[str, str] = {
@@ -48,26 +45,26 @@ _LOCAL_CONF: dict[str, str] = {
 }
 
 
-class SparkUnavailableError(RuntimeError):
-    """A local SparkSession cannot start (no Java, no Delta jars)."""
+def get_spark(
+    warehouse: str | None = None,
+    app_name: str = "intacct-sync",
+    *,
+    databricks: bool = False,
+    java_home: str | None = None,
+    jars_dir: str | None = None,
+) -> SparkSession:
+    """The active session, Databricks' own (``databricks``), or a new local Delta session.
 
-
-def on_databricks() -> bool:
-    """True inside a Databricks runtime (the runtime sets this variable on every cluster)."""
-    return bool(os.environ.get("DATABRICKS_RUNTIME_VERSION"))
-
-
-def get_spark(warehouse: str | None = None, app_name: str = "intacct-sync") -> SparkSession:
-    """The active session, Databricks' own, or a new local Delta session.
+    ``java_home`` and ``jars_dir`` come from the environment (read once, in config).
 
     >>> spark = get_spark(".lakehouse")  # doctest: +SKIP
     """
-    if on_databricks():
+    if databricks:
         return SparkSession.builder.getOrCreate()
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    _require_java()
+    _require_java(java_home)
     root = Path(warehouse or DEFAULT_WAREHOUSE).resolve()
     root.mkdir(parents=True, exist_ok=True)
     # Hive support with an embedded Derby metastore in the warehouse: the tables a run creates
@@ -80,7 +77,7 @@ def get_spark(warehouse: str | None = None, app_name: str = "intacct-sync") -> S
         .config("spark.hadoop.javax.jdo.option.ConnectionURL", _derby_url(root))
         .config("spark.driver.extraJavaOptions", f"-Duser.timezone=UTC -Dderby.system.home={root}")
     )
-    builder = _with_delta_jars(builder)
+    builder = _with_delta_jars(builder, jars_dir)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
     _quiet(spark)
@@ -109,8 +106,7 @@ def _derby_url(root: Path) -> str:
     return f"jdbc:derby:;databaseName={root / 'metastore_db'};create=true"
 
 
-def _require_java() -> None:
-    java_home = os.environ.get("JAVA_HOME")
+def _require_java(java_home: str | None) -> None:
     if java_home and (Path(java_home) / "bin" / "java").exists():
         return
     if shutil.which("java") is None:
@@ -120,9 +116,9 @@ def _require_java() -> None:
         )
 
 
-def find_jars_dir() -> Path | None:
-    """The directory of Delta jars: $INTACCT_SYNC_JARS, else a `.jars` dir above cwd or package."""
-    explicit = os.environ.get(JARS_ENV)
+def find_jars_dir(explicit: str | None = None) -> Path | None:
+    """The directory of Delta jars: ``explicit`` ($INTACCT_SYNC_JARS), else a `.jars` dir above
+    the working directory or the package (the project's own, made by ``make jars``)."""
     if explicit:
         return Path(explicit) if any(Path(explicit).glob("*.jar")) else None
     for start in (Path.cwd(), Path(__file__).resolve().parent):
@@ -133,8 +129,8 @@ def find_jars_dir() -> Path | None:
     return None
 
 
-def _with_delta_jars(builder: SparkSession.Builder) -> SparkSession.Builder:
-    jars_dir = find_jars_dir()
+def _with_delta_jars(builder: SparkSession.Builder, explicit: str | None) -> SparkSession.Builder:
+    jars_dir = find_jars_dir(explicit)
     if jars_dir is not None:
         jars = ",".join(str(p) for p in sorted(jars_dir.glob("*.jar")))
         return builder.config("spark.jars", jars)
@@ -142,59 +138,3 @@ def _with_delta_jars(builder: SparkSession.Builder) -> SparkSession.Builder:
     from delta import configure_spark_with_delta_pip
 
     return configure_spark_with_delta_pip(builder)
-
-
-def check_identifier(name: str, what: str = "identifier") -> str:
-    """Return ``name`` if it is a plain identifier; refuse anything that could escape a quote."""
-    if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
-        raise ValueError(
-            f"invalid {what} {name!r}: use letters, digits and underscores, starting with a "
-            "letter or underscore, at most 255 characters"
-        )
-    return name
-
-
-@dataclass(frozen=True)
-class TableNames:
-    """Maps Unity Catalog ``catalog.schema.table`` names onto the session at hand.
-
-    On Databricks the three-part name is used as given. A local session has a single catalog,
-    ``spark_catalog``, so the configured catalog maps to it; as Delta's table builder parses only
-    two-part names there, the local name is ``schema.table`` in the session's one catalog.
-
-    >>> TableNames("main", "intacct", local=True).qualified("vendor")
-    '`intacct`.`vendor`'
-    """
-
-    catalog: str
-    schema: str
-    local: bool | None = None
-
-    def __post_init__(self) -> None:
-        check_identifier(self.catalog, "catalog name")
-        check_identifier(self.schema, "schema name")
-        if self.local is None:
-            object.__setattr__(self, "local", not on_databricks())
-
-    @property
-    def session_catalog(self) -> str:
-        return "spark_catalog" if self.local else self.catalog
-
-    @property
-    def qualified_schema(self) -> str:
-        if self.local:
-            return f"`{self.schema}`"
-        return f"`{self.catalog}`.`{self.schema}`"
-
-    def qualified(self, table: str) -> str:
-        return f"{self.qualified_schema}.`{check_identifier(table, 'table name')}`"
-
-    def ensure_schema(self, spark: SparkSession | None = None) -> None:
-        spark = spark or SparkSession.active()
-        if self.local and spark.catalog.databaseExists(self.schema):
-            return  # saves a metastore round trip and its "created concurrently" warning
-        spark.sql(f"CREATE SCHEMA IF NOT EXISTS {self.qualified_schema}")
-
-    def exists(self, spark: SparkSession, table: str) -> bool:
-        check_identifier(table, "table name")
-        return spark.catalog.tableExists(f"{self.session_catalog}.{self.schema}.{table}")

@@ -15,9 +15,9 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from intacct_sync.lake.merge import with_conflict_retry
+from intacct_sync.lake.names import TableNames
 from intacct_sync.lake.runlog import RunRecord
 from intacct_sync.lake.schema import create_table, spark_schema
-from intacct_sync.lake.spark import TableNames
 
 STATE_TABLE = "_sync_state"
 RUNS_TABLE = "_sync_runs"
@@ -91,22 +91,22 @@ class StateStore:
         watermark: datetime | None,
         run_id: str,
         full: bool,
-        reconciled_keys: bool = False,
+        swept_keys: bool = False,
         at: datetime | None = None,
     ) -> None:
-        """Set the watermark of (object, entity); stamp the full sync / key reconcile time."""
+        """Set the watermark of (object, entity); stamp the full sync / key sweep time."""
         now = at or datetime.now(timezone.utc)
         row = {
             "object": object, "entity": entity, "watermark": watermark,
             "last_full_sync": now if full else None,
-            "last_key_reconcile": now if reconciled_keys else None,
+            "last_key_reconcile": now if swept_keys else None,
             "updated_at": now, "run_id": run_id,
         }  # fmt: skip
         source = self._frame([row], STATE_SCHEMA)
         updates = {c: F.col(f"s.{c}") for c in ("watermark", "updated_at", "run_id")}
         if full:
             updates["last_full_sync"] = F.col("s.last_full_sync")
-        if reconciled_keys:
+        if swept_keys:
             updates["last_key_reconcile"] = F.col("s.last_key_reconcile")
         target = DeltaTable.forName(self.spark, self._table(STATE_TABLE, STATE_SCHEMA))
 

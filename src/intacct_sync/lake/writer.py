@@ -13,6 +13,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from intacct_sync.lake.errors import EmptyKeySet, MissingKeys
 from intacct_sync.lake.merge import (
     MergeCounts,
     dedupe,
@@ -20,9 +21,9 @@ from intacct_sync.lake.merge import (
     newer_condition,
     with_conflict_retry,
 )
+from intacct_sync.lake.names import TableNames
 from intacct_sync.lake.options import Transfer, WriterOptions
 from intacct_sync.lake.schema import AUDIT_COLUMNS, column_name, ensure_table, spark_schema
-from intacct_sync.lake.spark import TableNames
 from intacct_sync.lake.staging import SEQ, Stage, chunks, default_transfer
 
 KEY = "_key"  # the one column of a staged key set
@@ -78,7 +79,9 @@ class TableWriter:
         """MERGE (or append) the pages in one commit to the target; returns the commit's counts."""
         wanted = spark_schema(schema)
         if self.key not in wanted.names:
-            raise ValueError(f"{self.table}: key {self.key} is not among the fields {wanted.names}")
+            raise MissingKeys(
+                f"{self.table}: key {self.key} is not among the fields {wanted.names}"
+            )
         evolution = ensure_table(self.spark, self.names, self.table, wanted, self.key)
         types = {f.name: f.dataType for f in evolution.schema}
         data = T.StructType(
@@ -90,7 +93,7 @@ class TableWriter:
             for chunk in chunks(batches, data, self.chunk_rows):
                 if chunk.column(self.key).null_count:
                     # A null key never matches in MERGE: it would insert a duplicate every run.
-                    raise ValueError(f"{self.table}: rows without a {self.key} in the source")
+                    raise MissingKeys(f"{self.table}: rows without a {self.key} in the source")
                 rows_in += chunk.num_rows
                 keys.append(chunk.column(self.key))
                 stage.add(chunk)
@@ -207,7 +210,7 @@ class TableWriter:
         counts = with_conflict_retry(merge, self.retry_attempts)
         return counts.deleted if self.hard_delete else counts.updated
 
-    def reconcile_keys(
+    def sweep_keys(
         self,
         live_keys: Iterable[pa.Array],
         *,
@@ -228,8 +231,8 @@ class TableWriter:
             for part in _key_chunks(live_keys, self.chunk_rows):
                 stage.add(part)
             if stage.empty and not allow_empty:
-                raise ValueError(
-                    f"{self.table}: reconcile_keys got no keys; refusing to delete every row "
+                raise EmptyKeySet(
+                    f"{self.table}: sweep_keys got no keys; refusing to delete every row "
                     "(pass allow_empty=True if the object really is empty)"
                 )
             keys = stage.dataframe() if not stage.empty else self._key_frame([])
