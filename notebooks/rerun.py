@@ -103,10 +103,10 @@ if spark.catalog.tableExists(runs_table):
 else:
     earlier_runs = set()
 
-from intacct_sync.cli import main
+from intacct_sync.cli import execute
 
 try:
-    rc = main(argv)
+    rc = execute(argv)
 except SystemExit as exc:  # argparse rejects a bad flag by exiting
     rc = exc.code if isinstance(exc.code, int) else 2
 

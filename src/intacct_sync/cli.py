@@ -1,7 +1,8 @@
 """The ``intacct-sync`` command; ``main`` is also the Databricks wheel task's entry point.
 
 Exit status: 0 everything succeeded, 1 an object failed (``_sync_runs`` says which and why),
-2 bad configuration or credentials (nothing was written).
+2 bad configuration or credentials (nothing was written). ``main`` ends the process with it
+(``SystemExit``); ``execute`` returns it (tests, notebooks).
 """
 
 from __future__ import annotations
@@ -95,7 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> None:
+    """The console script and the Databricks wheel task's entry point.
+
+    A ``python_wheel_task`` calls this function and ignores what it returns: only an exception
+    or ``SystemExit`` fails the task (and so triggers its retries and the failure email). So the
+    exit status always leaves through ``SystemExit``, however the function is called.
+    """
+    code = execute(argv)
+    if code:
+        raise SystemExit(code)
+
+
+def execute(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status (0 ok, 1 an object failed, 2 configuration)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["emulator"]:  # the emulator parses its own flags
         from intacct_sync.emulator.server import main as emulator_main
@@ -164,4 +178,4 @@ def cmd_check(settings: Settings) -> int:
 COMMANDS = {"run": cmd_run, "status": cmd_status, "check": cmd_check}
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

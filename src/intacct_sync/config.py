@@ -155,12 +155,29 @@ def validate(s: Settings) -> None:
         raise ConfigError(str(exc)) from None
     for label, value in (("lookback", s.lookback), ("lag", s.lag)):
         if value < timedelta(0) or value > timedelta(days=31):
-            raise ConfigError(f"{label} {value} is out of range (0 to 31 days).")
+            raise ConfigError(f"{label} {human(value)} is out of range (0 to 31 days).")
     if s.object_time_budget <= timedelta(0):
         raise ConfigError("object time budget must be positive.")
+    if not s.environment.on_databricks and os.path.exists(s.warehouse):
+        if not os.path.isdir(s.warehouse):
+            raise ConfigError(
+                f"warehouse {s.warehouse!r} exists and is not a directory: point --warehouse at "
+                "a directory (it is created if missing)."
+            )
     if s.backfill_from is not None and s.backfill_from > date.today() + timedelta(days=1):
         raise ConfigError(f"backfill date {s.backfill_from} is in the future.")
     check_endpoint(s.endpoint_url)
+
+
+def human(span: timedelta) -> str:
+    """A duration as a person writes it: '-3 hours', '90 minutes', '7 days', '1.5 hours'."""
+    seconds = span.total_seconds()
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if abs(seconds) >= size:
+            value = seconds / size
+            text = f"{value:g}" if value != int(value) else str(int(value))
+            return f"{text} {unit if abs(value) != 1 else unit[:-1]}"
+    return f"{seconds:g} seconds"
 
 
 def check_endpoint(url: str) -> None:

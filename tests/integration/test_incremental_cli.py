@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pyspark.sql import functions as F
 
-from intacct_sync.cli import main
+from intacct_sync.cli import execute
 from intacct_sync.intacct.objects import CATALOG
 from intacct_sync.runner import run_sync
 from tests.support.lake_check import check_all, check_table
@@ -43,7 +43,7 @@ def cli(emulator, lake_names, monkeypatch):
         "--endpoint-url", emulator.url, "--catalog", lake_names.catalog,
         "--schema", lake_names.schema, "--lag-minutes", "0", "--no-progress",
     ]  # fmt: skip
-    return lambda *args: main(["run", *base, *args])
+    return lambda *args: execute(["run", *base, *args])
 
 
 def damage(spark, names, table: str, condition: str) -> int:

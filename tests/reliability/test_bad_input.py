@@ -1,6 +1,6 @@
 """Bad input is refused cleanly: a message that says what to fix, a non-zero exit, nothing written.
 
-Settings and credentials go through ``intacct-sync run`` (``cli.main``), the path a user takes;
+Settings and credentials go through ``intacct-sync run`` (``cli.execute``), the path a user takes;
 the warehouse directory must not even be created. Hostile responses go through the real HTTP
 transport against a tiny local server; bad values through the real page builder.
 """
@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from lxml import etree
 
-from intacct_sync.cli import main
+from intacct_sync.cli import execute
 from intacct_sync.config import ConfigError
 from intacct_sync.intacct import errors as E
 from intacct_sync.intacct.fields import Field, FieldType
@@ -40,7 +40,7 @@ def cli(tmp_path, monkeypatch, capsys, emulator_module):
     def run(*args: str, endpoint: str | None = None) -> tuple[int, str]:
         argv = ["run", "--warehouse", str(warehouse), "--no-progress", "--objects", "VENDOR"]
         argv += ["--endpoint-url", endpoint or emulator_module.url, *args]
-        code = main(argv)
+        code = execute(argv)
         out = capsys.readouterr()
         assert not warehouse.exists(), "a refused run must not create the warehouse"
         return code, out.err + out.out
@@ -68,6 +68,8 @@ SETTINGS_CASES = [
     (["--max-in-flight", "0"], "max in flight"),
     (["--max-in-flight", "500"], "max in flight"),
     (["--lookback-hours", "-1"], "lookback"),
+    (["--lookback-hours", "-3"], "lookback -3 hours is out of range"),
+    (["--warehouse", "/dev/null"], "is not a directory"),
     (["--lag-minutes", "1e9"], "lag"),
 ]
 
@@ -79,6 +81,12 @@ def test_bad_setting_is_refused_with_exit_2(cli, args, says):
     code, text = cli(*args)
     assert code == 2
     assert "configuration error" in text and says in text
+
+
+def test_status_with_a_warehouse_that_is_a_file_exits_2(capsys):
+    assert execute(["status", "--warehouse", "/dev/null"]) == 2
+    err = capsys.readouterr().err
+    assert "configuration error" in err and "/dev/null" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(

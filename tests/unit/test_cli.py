@@ -2,7 +2,7 @@
 
 import pytest
 
-from intacct_sync.cli import EXIT_CONFIG, build_parser, main
+from intacct_sync.cli import EXIT_CONFIG, build_parser, execute
 
 
 def test_run_flags_parse_into_settings_names():
@@ -48,7 +48,7 @@ def test_abbreviated_flags_are_refused():
 )
 def test_bad_configuration_exits_2_with_the_reason(argv, fragment, capsys, monkeypatch):
     monkeypatch.delenv("INTACCT_SYNC_CONFIG", raising=False)
-    assert main(argv) == EXIT_CONFIG
+    assert execute(argv) == EXIT_CONFIG
     assert fragment in capsys.readouterr().err
 
 
@@ -62,9 +62,23 @@ def test_missing_credentials_exit_2_and_name_the_variables(capsys, monkeypatch):
         "DATABRICKS_RUNTIME_VERSION",
     ):
         monkeypatch.delenv(var, raising=False)
-    assert main(["run", "--schema", "nothing_written"]) == EXIT_CONFIG
+    assert execute(["run", "--schema", "nothing_written"]) == EXIT_CONFIG
     assert "INTACCT_SENDER_PASSWORD" in capsys.readouterr().err
 
 
 def test_emulator_command_refuses_a_bad_fault_spec():
-    assert main(["emulator", "--fault", "no_such_fault@call=1"]) == 2
+    assert execute(["emulator", "--fault", "no_such_fault@call=1"]) == 2
+
+
+def test_a_wheel_task_call_with_bad_settings_exits_2(tmp_path):
+    import os
+
+    from tests.support.wheel_task import run_wheel_task
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTACCT_")}
+    done = run_wheel_task(
+        ["run", "--page-size", "5000", "--warehouse", str(tmp_path / "wh"), "--no-progress"], env
+    )
+    assert done.returncode == 2, done.stderr
+    assert "page size 5000 is out of range" in done.stderr
+    assert not (tmp_path / "wh").exists()

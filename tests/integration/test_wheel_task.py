@@ -1,0 +1,34 @@
+"""The job's exit status: a wheel-task-style call (the entry point, its return value ignored)
+ends with 0 when every object synced and 1 when one failed, so a failed run fails the task."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from intacct_sync.emulator import Emulator
+from tests.support.wheel_task import run_wheel_task
+
+pytestmark = pytest.mark.spark
+
+
+def _call(emu: Emulator, warehouse, objects: str):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTACCT_")}
+    env.update({f"INTACCT_{k.upper()}": v for k, v in emu.credentials.items()})
+    return run_wheel_task(
+        ["run", "--warehouse", str(warehouse), "--schema", "wheel", "--objects", objects,
+         "--endpoint-url", emu.url, "--lag-minutes", "0", "--no-progress"],
+        env,
+    )  # fmt: skip
+
+
+def test_a_wheel_task_call_exits_0_when_synced_and_1_when_an_object_failed(tmp_path):
+    with Emulator(seed=7, scale="small") as emu:
+        ok = _call(emu, tmp_path / "ok", "CLASS")
+        assert ok.returncode == 0, ok.stdout + ok.stderr
+        # A fatal result error on every CLASS page: that object fails, DEPARTMENT still syncs.
+        emu.faults.add("result_error@object=CLASS,variant=fatal,times=99")
+        failed = _call(emu, tmp_path / "failed", "CLASS,DEPARTMENT")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "CLASS" in failed.stdout and "failed objects: 1" in failed.stdout
