@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import yaml
 
 from intacct_sync.errors import ConfigError
-from intacct_sync.intacct.objects import CATALOG
+from intacct_sync.intacct.objects import CATALOG, ObjectSpec
 from intacct_sync.intacct.options import ClientOptions
 from intacct_sync.lake.names import TableNames
 from intacct_sync.lake.options import WriterOptions
@@ -30,6 +30,8 @@ DEFAULT_ENDPOINT = "https://api.intacct.com/ia/xml/xmlgw.phtml"
 ENV_PREFIX = "INTACCT_SYNC_"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
 _OBJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+_VOLUME = re.compile(r"^/Volumes/[A-Za-z0-9_]+/[A-Za-z0-9_]+/[A-Za-z0-9_]+(/[A-Za-z0-9_\-./]*)?$")
+MASTER_DATA_REFRESH = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -77,11 +79,15 @@ class Settings:
     catalog: str = "main"
     schema: str = "intacct"
     warehouse: str = ".lakehouse"  # local runs only
+    # Staging (never in the analysts' schema): a Unity Catalog volume path for Parquet staging
+    # on Databricks, and the schema of Arrow staging tables (default: <schema>_staging).
+    staging_volume: str | None = None
+    staging_schema: str | None = None
     # what to sync
     objects: tuple[str, ...] = ()  # empty: every catalog object plus discovered UDDs
     exclude: tuple[str, ...] = ()
     discover_udds: bool = True
-    append_objects: tuple[str, ...] = ()  # keep every version instead of MERGE
+    history: tuple[str, ...] = ()  # objects kept as every version (history mode), not one row
     # how
     full_refresh: bool = False
     backfill_from: date | None = None
@@ -93,7 +99,12 @@ class Settings:
     page_size: int = 2000
     max_in_flight: int = 2
     object_time_budget: timedelta = timedelta(hours=2)
-    reconcile: bool = True  # counts and money sums against Intacct after each object
+    reconcile: bool = True  # counts and money sums against Intacct
+    reconcile_every: timedelta = timedelta(days=1)  # ... when an object did not change
+    # Full re-reads: Intacct does not move WHENMODIFIED when a related record changes a copied-in
+    # name (PROTOCOL.md §17). Days per object; 0 = never. Master data defaults to 7 days.
+    refresh_every: Mapping[str, timedelta] = field(default_factory=dict)
+    api_budget: int | None = 100_000  # billable transactions a month (Intacct's default tier)
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
     # The process environment, read once by load_settings (empty: a local run, no variables).
@@ -114,17 +125,38 @@ class Settings:
             **overrides,
         )
 
-    def table_names(self) -> TableNames:
-        """Table names in the configured schema: three-part on Databricks, two-part locally."""
-        return TableNames(self.catalog, self.schema, local=not self.environment.on_databricks)
+    @property
+    def staging(self) -> str:
+        """The schema staging tables live in: never the analysts' own."""
+        return self.staging_schema or f"{self.schema}_staging"
+
+    def table_names(self, staging: bool = False) -> TableNames:
+        """Table names in the configured schema (or the staging schema): three-part on
+        Databricks, two-part locally."""
+        schema = self.staging if staging else self.schema
+        return TableNames(self.catalog, schema, local=not self.environment.on_databricks)
 
     def writer_options(self, object_name: str) -> WriterOptions:
         """How ``object_name``'s table is written, from these settings."""
-        mode = "append" if object_name in self.append_objects else "merge"
-        # Parquet staging needs a directory Spark reads: local runs have the warehouse; a
-        # Databricks run without a staging volume hands Spark Arrow batches instead.
-        transfer = "arrow" if self.environment.on_databricks else "parquet"
-        return WriterOptions(mode=mode, hard_delete=self.hard_delete, transfer=transfer)
+        mode = "history" if object_name in self.history else "merge"
+        # Parquet staging needs a directory Spark reads: local runs have the warehouse, a
+        # Databricks run its staging volume; without one, Spark is handed Arrow batches.
+        local = not self.environment.on_databricks
+        transfer = "parquet" if local or self.staging_volume else "arrow"
+        return WriterOptions(
+            mode=mode,
+            hard_delete=self.hard_delete,
+            transfer=transfer,
+            staging_dir=self.staging_volume,
+            staging_schema=self.staging,
+        )
+
+    def refresh_interval(self, spec: ObjectSpec) -> timedelta | None:
+        """How often ``spec`` is re-read in full (None: never)."""
+        every = self.refresh_every.get(spec.name)
+        if every is None:
+            every = MASTER_DATA_REFRESH if spec.master_data else None
+        return every if every else None
 
     @property
     def selected_objects(self) -> tuple[str, ...]:
@@ -133,7 +165,11 @@ class Settings:
 
 
 def validate(s: Settings) -> None:
-    for label, value in (("catalog", s.catalog), ("schema", s.schema)):
+    for label, value in (
+        ("catalog", s.catalog),
+        ("schema", s.schema),
+        ("staging schema", s.staging),
+    ):
         if not _IDENTIFIER.match(value or ""):
             raise ConfigError(
                 f"{label} {value!r} is not a valid name: use letters, digits and underscores, "
@@ -141,7 +177,7 @@ def validate(s: Settings) -> None:
             )
     if s.secret_scope and not re.match(r"^[A-Za-z0-9_.\-]{1,128}$", s.secret_scope):
         raise ConfigError(f"secret scope {s.secret_scope!r} is not a valid Databricks scope name.")
-    for name in (*s.objects, *s.exclude, *s.append_objects):
+    for name in (*s.objects, *s.exclude, *s.history, *s.refresh_every):
         if not _OBJECT_NAME.match(name):
             raise ConfigError(
                 f"object name {name!r} is not valid: use Intacct object names such as APBILL."
@@ -158,6 +194,21 @@ def validate(s: Settings) -> None:
             raise ConfigError(f"{label} {human(value)} is out of range (0 to 31 days).")
     if s.object_time_budget <= timedelta(0):
         raise ConfigError("object time budget must be positive.")
+    if s.staging == s.schema:
+        raise ConfigError(
+            "staging_schema must differ from schema: staging tables never land in the analysts' "
+            "schema."
+        )
+    if s.staging_volume is not None and not _VOLUME.match(s.staging_volume):
+        raise ConfigError(
+            f"staging_volume {s.staging_volume!r} is not a Unity Catalog volume path: use "
+            "/Volumes/<catalog>/<schema>/<volume> (the bundle creates one)."
+        )
+    if s.api_budget is not None and s.api_budget < 0:
+        raise ConfigError("api_budget must be 0 (off) or a positive number of transactions.")
+    for name, every in s.refresh_every.items():
+        if every < timedelta(0):
+            raise ConfigError(f"refresh_every for {name} must be 0 (never) or positive days.")
     if not s.environment.on_databricks and os.path.exists(s.warehouse):
         if not os.path.isdir(s.warehouse):
             raise ConfigError(
@@ -202,19 +253,24 @@ def _safe_url(url: str) -> str:
 
 # --- building Settings from the three sources ---------------------------------------------------
 
-_TUPLES = {"entities", "objects", "exclude", "append_objects"}
+_TUPLES = {"entities", "objects", "exclude", "history"}
 _BOOLS = {"discover_udds", "full_refresh", "sweep_keys", "hard_delete", "reconcile", "progress"}
-_INTS = {"page_size", "max_in_flight"}
+_INTS = {"page_size", "max_in_flight", "api_budget"}
 _DURATIONS = {  # setting -> unit of its plain-number form
     "lookback": "hours",
     "lag": "minutes",
     "key_sweep_every": "days",
+    "reconcile_every": "hours",
     "object_time_budget": "minutes",
 }
 
 
 # Settings renamed since an earlier release: the old name still works, with a warning.
-RENAMED = {"reconcile_keys": "sweep_keys", "key_reconcile_every": "key_sweep_every"}
+RENAMED = {
+    "reconcile_keys": "sweep_keys",
+    "key_reconcile_every": "key_sweep_every",
+    "append_objects": "history",
+}
 
 
 def _renamed(values: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -286,6 +342,8 @@ def _coerce(name: str, value: Any) -> Any:
                 if isinstance(value, timedelta)
                 else timedelta(**{_DURATIONS[name]: float(value)})
             )
+        if name == "refresh_every":
+            return _days_by_object(value)
         if name == "backfill_from":
             return (
                 value
@@ -295,6 +353,21 @@ def _coerce(name: str, value: Any) -> Any:
     except (TypeError, ValueError):
         raise ConfigError(f"setting {name} has a bad value {value!r}.") from None
     return value
+
+
+def _days_by_object(value: Any) -> dict[str, timedelta]:
+    """``{VENDOR: 7, APBILL: 30}`` (YAML) or ``VENDOR:7,APBILL:30`` (flag, environment)."""
+    if isinstance(value, str):
+        pairs = [part.split(":", 1) for part in value.split(",") if part.strip()]
+        value = {name: days for name, days in pairs}
+    if not isinstance(value, Mapping):
+        raise ValueError(value)
+    return {
+        str(name).strip().upper(): days
+        if isinstance(days, timedelta)
+        else timedelta(days=float(days))
+        for name, days in value.items()
+    }
 
 
 def _bool(value: Any) -> bool:

@@ -1,10 +1,17 @@
-"""One object's sync from state to state, and the run over all configured objects.
+"""The run over all configured objects: the only module that knows both halves.
 
-This is the only module that knows both halves: ``intacct/`` (XML, HTTP) and ``lake/`` (Spark,
-Delta). For each object: read the watermark, read pages from Intacct in the window
-``[watermark - lookback, now - lag]`` (everything on the first run or a full refresh), load them
-with one MERGE, apply deletes, reconcile, and only then advance the watermark and write the run
-row. A failure anywhere leaves that object's watermark where it was; the other objects go on.
+``intacct/`` (XML, HTTP) and ``lake/`` (Spark, Delta) meet here. A run:
+
+1. asks Intacct for every object's fields (``lookup``, not billed) while the run log is read
+   once for every object's state (``StateStore.snapshot``) and stale staging is dropped;
+2. plans each object (window, full or incremental, sweep due; ``plan.py``) and registers the
+   audited ones for the run's single AUDITHISTORY read (``audit.py``);
+3. syncs the objects in dependency tiers, more objects at once than Intacct's request slots so
+   one object's Delta work overlaps another's fetching (the gateway still caps requests);
+4. records every object's run row, and the run's own ``_run`` row, in one append per tier that
+   wrote data and one at the end: a run with nothing new makes a single Delta commit.
+
+A failure anywhere leaves that object's watermark where it was; the other objects go on.
 """
 
 from __future__ import annotations
@@ -12,18 +19,22 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import groupby
 from typing import TYPE_CHECKING
 
+from intacct_sync.audit import AuditBoard
 from intacct_sync.config import ConfigError, Settings
 from intacct_sync.events import NoEvents, RunEvents
-from intacct_sync.intacct.objects import CATALOG, ObjectSpec, udd_spec
-from intacct_sync.lake.runlog import RunRecord
-from intacct_sync.lake.state import StateStore, SyncState
-from intacct_sync.sync_object import ObjectSync, utcnow
+from intacct_sync.intacct.fields import Field
+from intacct_sync.intacct.objects import CATALOG, DeleteStrategy, ObjectSpec, udd_spec
+from intacct_sync.lake.runlog import RUN_OBJECT, RunRecord
+from intacct_sync.lake.staging import drop_stale
+from intacct_sync.lake.state import LogSnapshot, StateStore
+from intacct_sync.plan import ObjectPlan, plan_object
+from intacct_sync.sync_object import ObjectSync, RunContext, utcnow
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -31,6 +42,9 @@ if TYPE_CHECKING:
     from intacct_sync.intacct.client import IntacctClient
 
 log = logging.getLogger("intacct_sync.pipeline")
+
+# Threads beyond Intacct's request slots: while one object does its Delta work, others fetch.
+EXTRA_WORKERS = 2
 
 
 def new_run_id(now: datetime) -> str:
@@ -41,6 +55,7 @@ def new_run_id(now: datetime) -> str:
 class RunSummary:
     run_id: str
     results: list[RunRecord] = field(default_factory=list)
+    run: RunRecord | None = None  # the run's own totals (the _run row)
 
     @property
     def failed(self) -> list[RunRecord]:
@@ -48,11 +63,15 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        return 1 if self.failed or (self.run is not None and self.run.status == "failed") else 0
 
     @property
     def api_calls(self) -> int:
-        return sum(r.api_calls for r in self.results)
+        return self.run.api_calls if self.run else sum(r.api_calls for r in self.results)
+
+    @property
+    def transactions(self) -> int:
+        return self.run.transactions if self.run else sum(r.transactions for r in self.results)
 
 
 class Pipeline:
@@ -75,19 +94,7 @@ class Pipeline:
         self.run_id = run_id or new_run_id(now())
         self.names = settings.table_names()
         self.events = events or NoEvents()
-        self._state: StateStore | None = None
-        self._watermarks: dict[tuple[str, str], SyncState] = {}
-        self._state_factory = lambda: StateStore(spark, self.names)
-
-    @property
-    def state(self) -> StateStore:
-        if self._state is None:
-            self.names.ensure_schema(self.spark)
-            store = self._state_factory()
-            store.ensure()  # once, before the object threads could race to create them
-            self._watermarks = {(s.object, s.entity): s for s in store.states()}  # one read a run
-            self._state = store
-        return self._state
+        self.store = StateStore(spark, self.names)
 
     def resolve_objects(self) -> list[ObjectSpec]:
         return self.resolve_objects_for(self.settings, self.client)
@@ -121,36 +128,194 @@ class Pipeline:
             )
         return sorted(specs.values(), key=lambda s: (s.tier, s.name))
 
+    # --- the run --------------------------------------------------------------------------
+
     def run(self, specs: list[ObjectSpec] | None = None) -> RunSummary:
         specs = specs if specs is not None else self.resolve_objects()
-        self.state  # noqa: B018 - state tables and watermarks, once, before the threads start
+        started = self.now()
+        run_tag = f"{self.run_id}/{RUN_OBJECT}"
         summary = RunSummary(self.run_id)
-        targets = [(spec, entity) for spec in specs for entity in (self.settings.entities or ("",))]
-        log.info(
-            "run %s: %d objects, %d entities",
-            self.run_id,
-            len(specs),
-            len(self.settings.entities) or 1,
-        )
-        with self.events, ThreadPoolExecutor(self.settings.max_in_flight, "sync") as pool:
-            for _tier, group in groupby(targets, key=lambda t: t[0].tier):
-                futures = [pool.submit(self.sync_one, spec, entity) for spec, entity in group]
-                summary.results.extend(f.result() for f in futures)
+        entities = self.settings.entities or ("",)
+        workers = self.settings.max_in_flight + EXTRA_WORKERS
+        log.info("run %s: %d objects, %d entities", self.run_id, len(specs), len(entities))
+        with self.events, ThreadPoolExecutor(workers, "sync") as pool:
+            fields = {
+                (spec.name, entity): pool.submit(self._lookup, spec, entity)
+                for spec in specs
+                for entity in entities
+            }  # Intacct answers the lookups while the run log is read
+            snapshot = self._prepare(started)
+            ctx = self._context(started, snapshot)
+            plans = [
+                plan_object(
+                    spec,
+                    entity,
+                    snapshot.states.get((spec.name, entity)),
+                    self.settings,
+                    started,
+                    started - self.settings.lag,
+                )
+                for spec in specs
+                for entity in entities
+            ]
+            self._register_audit(ctx, plans)
+            pending: list[RunRecord] = []
+            for _tier, group in groupby(plans, key=lambda p: p.spec.tier):
+                futures = [
+                    pool.submit(self._sync_one, ctx, plan, fields[(plan.spec.name, plan.entity)])
+                    for plan in group
+                ]
+                records = [f.result() for f in futures]
+                summary.results.extend(records)
+                pending.extend(records)
+                if any(_wrote(r) for r in records):
+                    pending = self._flush(pending)  # protect what this tier committed
+        summary.run = self._run_record(started, summary, snapshot, run_tag)
+        self._flush([*pending, summary.run])
         return summary
 
-    def sync_one(self, spec: ObjectSpec, entity: str) -> RunRecord:
+    def _lookup(self, spec: ObjectSpec, entity: str) -> list[Field]:
+        """The fields an object is read with; counted as that object's API call."""
         client = self.client.for_entity(entity) if entity else self.client
-        job = ObjectSync(
-            spec=spec,
-            entity=entity,
+        label = f"{spec.name}@{entity}" if entity else spec.name
+        with _scope(f"{self.run_id}/{label}"):
+            return client.read_fields(spec.name)
+
+    def _prepare(self, started: datetime) -> LogSnapshot:
+        """Schema, run log and staging ready; every object's state in one read of the log."""
+        self.names.ensure_schema(self.spark)
+        self.store.ensure()
+        staging = self.settings.table_names(staging=True)
+        staging.ensure_schema(self.spark)
+        gone = drop_stale(
+            self.spark, staging, self.settings.staging_volume, self.settings.object_time_budget
+        )
+        if gone:
+            log.info("dropped staging a crashed run left behind: %s", ", ".join(gone))
+        return self.store.snapshot(started)
+
+    def _context(self, started: datetime, snapshot: LogSnapshot) -> RunContext:
+        return RunContext(
             settings=self.settings,
-            client=client,
             spark=self.spark,
             names=self.names,
-            state=self.state,
-            current=self._watermarks.get((spec.name, entity)),
             run_id=self.run_id,
+            started_at=started,
             now=self.now,
             events=self.events,
+            audit=AuditBoard(until=started - self.settings.lag, tag=f"{self.run_id}/{RUN_OBJECT}"),
         )
-        return job.run()
+
+    def _register_audit(self, ctx: RunContext, plans: list[ObjectPlan]) -> None:
+        for plan in plans:
+            if plan.full or plan.spec.deletes is DeleteStrategy.SWEEP:
+                continue
+            client = self.client.for_entity(plan.entity) if plan.entity else self.client
+            assert plan.window.start is not None
+            read = client.audit_deletes_many
+            ctx.audit.register(plan.entity, plan.spec.name, plan.window.start, read)
+
+    def _sync_one(self, ctx: RunContext, plan: ObjectPlan, fields: Future) -> RunRecord:
+        client = self.client.for_entity(plan.entity) if plan.entity else self.client
+        try:
+            read = fields.result()
+        except Exception as exc:  # noqa: BLE001 - the lookup failed: this object fails
+            return _failed(ctx, plan, exc)
+        return ObjectSync(ctx, plan, client, read).run()
+
+    def _run_record(
+        self, started: datetime, summary: RunSummary, snapshot: LogSnapshot, tag: str
+    ) -> RunRecord:
+        usage = self.client.usage(tag)
+        run = RunRecord(
+            self.run_id,
+            RUN_OBJECT,
+            "",
+            started,
+            ended_at=self.now(),
+            status="failed" if summary.failed else "succeeded",
+            mode="run",
+            rows_read=sum(r.rows_read for r in summary.results),
+            rows_inserted=sum(r.rows_inserted for r in summary.results),
+            rows_updated=sum(r.rows_updated for r in summary.results),
+            rows_deleted=sum(r.rows_deleted for r in summary.results),
+            api_calls=self.client.stats().total_calls,
+            transactions=sum(r.transactions for r in summary.results) + usage.transactions,
+            pages=sum(r.pages for r in summary.results),
+            bytes=sum(r.bytes for r in summary.results) + usage.bytes,
+        )
+        for notice in usage.notices:
+            run.warn(notice)
+        budget = budget_warning(
+            self.settings.api_budget, snapshot.month_transactions + run.transactions, started
+        )
+        if budget:
+            run.warn(budget)
+            log.warning("%s", budget)
+        return run
+
+    def _flush(self, records: list[RunRecord]) -> list[RunRecord]:
+        """Append the run records (one commit); on failure the objects count as failed, since
+        their watermarks did not move (the next run reads their windows again)."""
+        try:
+            self.store.record(records)
+        except Exception as exc:  # noqa: BLE001
+            message = f"the run records could not be written: {exc.__class__.__name__}: {exc}"
+            log.error("%s", message)
+            for record in records:
+                record.status = "failed"
+                record.error_message = (record.error_message or "") + f" ({message})"
+        return []
+
+
+def budget_warning(budget: int | None, month_total: int, now: datetime) -> str | None:
+    """A warning when this month's billable transactions head past the allowance.
+
+    Projected linearly from the days gone; Intacct bills overage, it does not block it
+    (PROTOCOL.md §12).
+    """
+    if not budget:
+        return None
+    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    nxt = (start + timedelta(days=32)).replace(day=1)
+    done = max((now - start) / (nxt - start), 1 / 31)
+    projected = int(month_total / done)
+    if projected <= budget:
+        return None
+    return (
+        f"Intacct API transactions: {month_total:,} so far this month, heading for about "
+        f"{projected:,} against the allowance of {budget:,} (api_budget); overage is billed. "
+        "Run less often, sync fewer objects, or raise api_budget if the tier allows more."
+    )
+
+
+def _wrote(record: RunRecord) -> bool:
+    return bool(record.rows_inserted or record.rows_updated or record.rows_deleted)
+
+
+def _failed(ctx: RunContext, plan: ObjectPlan, exc: BaseException) -> RunRecord:
+    from intacct_sync.sync_object import _describe
+
+    now = ctx.now()
+    record = RunRecord(
+        ctx.run_id,
+        plan.spec.name,
+        plan.entity,
+        now,
+        table=plan.spec.table,
+        ended_at=now,
+        status="failed",
+        mode=plan.mode,
+        watermark_before=plan.state.watermark if plan.state else None,
+        error_message=_describe(exc),
+    )
+    log.error("%s failed: %s", plan.label, record.error_message)
+    ctx.events.start(plan.label)
+    ctx.events.done(plan.label, "failed")
+    return record
+
+
+def _scope(tag: str):
+    from intacct_sync.intacct.stats import scope
+
+    return scope(tag)

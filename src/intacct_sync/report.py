@@ -23,6 +23,7 @@ def print_summary(summary, title: str | None = None) -> None:
         "updated",
         "deleted",
         "API calls",
+        "transactions",
         "reconciled",
     ):
         table.add_column(
@@ -40,6 +41,7 @@ def print_summary(summary, title: str | None = None) -> None:
             f"{r.rows_updated:,}",
             f"{r.rows_deleted:,}",
             f"{r.api_calls:,}",
+            f"{r.transactions:,}",
             "-" if rec is None else ("yes" if rec else "NO"),
         )
     console.print(table)
@@ -48,20 +50,32 @@ def print_summary(summary, title: str | None = None) -> None:
     for r in summary.results:
         for warning in r.warnings:
             console.print(f"[yellow]warning[/yellow] {r.object}: {warning}")
-    console.print(f"API calls: {summary.api_calls:,}; failed objects: {len(summary.failed)}")
+    if summary.run is not None:
+        for warning in summary.run.warnings:
+            console.print(f"[yellow]warning[/yellow] run: {warning}")
+    console.print(
+        f"API calls: {summary.api_calls:,}; billable transactions: {summary.transactions:,}; "
+        f"failed objects: {len(summary.failed)}"
+    )
 
 
 def print_status(state) -> None:
-    marks = Table(title="watermarks (_sync_state)")
-    for col in ("object", "entity", "watermark", "last full sync", "updated"):
+    marks = Table(title="where each object stands (from _sync_runs)")
+    for col in ("object", "entity", "watermark", "last full read", "last key sweep", "updated"):
         marks.add_column(col)
     for s in state.states():
         marks.add_row(
-            s.object, s.entity or "-", str(s.watermark), str(s.last_full_sync), str(s.updated_at)
+            s.object,
+            s.entity or "-",
+            str(s.watermark),
+            str(s.last_full_sync),
+            str(s.last_key_sweep),
+            str(s.updated_at),
         )
     console.print(marks)
     runs = Table(title="last runs (_sync_runs)")
-    for col in ("run", "object", "status", "mode", "read", "ins", "upd", "del", "calls", "error"):
+    columns = ("run", "object", "status", "mode", "read", "ins", "upd", "del", "calls", "txns")
+    for col in (*columns, "error"):
         runs.add_column(col)
     for r in state.last_runs(limit=40):
         runs.add_row(
@@ -74,6 +88,7 @@ def print_status(state) -> None:
             str(r.rows_updated),
             str(r.rows_deleted),
             str(r.api_calls),
+            str(r.transactions),
             (r.error_message or "")[:80],
         )
     console.print(runs)

@@ -1,30 +1,39 @@
 """One object's sync, state to state (used by :mod:`intacct_sync.pipeline`).
 
-read watermark -> read pages (keyset, window) -> one MERGE -> deletes -> reconcile
--> advance watermark -> run row. Everything before ``advance`` can fail and leave the
-watermark where it was; a rerun then reads the same window again and converges, because the
-MERGE only ever applies a newer version of a row.
+read pages (window) -> one MERGE -> deletes -> reconcile -> run record. The watermark lives in
+the run record, which the pipeline writes only after this object's data committed: anything
+that fails before leaves the watermark where it was, and a rerun reads the same window again
+and converges, because the MERGE only ever applies a newer version of a row.
+
+Cost follows change: an object whose window holds no change and whose deletes are empty needs
+no Delta operation at all (no MERGE, no sweep, no state write of its own), and its reconciliation
+runs only when it changed or its cadence is due.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from intacct_sync.audit import AuditBoard
 from intacct_sync.config import Settings
-from intacct_sync.deletes import DeleteContext, apply_deletes, sweep_due
+from intacct_sync.deletes import DeleteContext, apply_deletes
 from intacct_sync.entities import check_scope, table_lock
 from intacct_sync.events import RunEvents
+from intacct_sync.intacct.fields import Field, arrow_schema
 from intacct_sync.intacct.objects import ObjectSpec
 from intacct_sync.intacct.stats import scope
 from intacct_sync.lake.runlog import RunRecord
+from intacct_sync.lake.writer import LoadResult
+from intacct_sync.plan import ObjectPlan
 from intacct_sync.reconcile import reconcile_run
 
 if TYPE_CHECKING:
@@ -32,7 +41,6 @@ if TYPE_CHECKING:
 
     from intacct_sync.intacct.client import IntacctClient
     from intacct_sync.lake.names import TableNames
-    from intacct_sync.lake.state import StateStore, SyncState
     from intacct_sync.lake.writer import TableWriter
 
 log = logging.getLogger("intacct_sync.sync")
@@ -42,178 +50,249 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def window_bounds(
-    watermark: datetime | None, now: datetime, settings: Settings, full: bool
-) -> tuple[datetime | None, datetime]:
-    """``[watermark - lookback, now - lag]``; ``None`` as the start means everything."""
-    end = now - settings.lag
-    if settings.backfill_from is not None:
-        start = datetime.combine(settings.backfill_from, datetime.min.time(), tzinfo=timezone.utc)
-        return start, end
-    if full or watermark is None:
-        return None, end
-    return watermark - settings.lookback, end
+@dataclass(frozen=True)
+class RunContext:
+    """What every object of one run shares."""
+
+    settings: Settings
+    spark: SparkSession
+    names: TableNames
+    run_id: str
+    started_at: datetime
+    now: Callable[[], datetime]
+    events: RunEvents
+    audit: AuditBoard
+
+
+def fields_hash(fields: list[Field]) -> str:
+    """The fields as read (name, type, label): a change means a schema or comment change."""
+    text = "|".join(f"{f.name}:{f.type.value}:{f.label}" for f in fields)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class Digest:
+    """A digest of a full read's content, page by page (pages arrive in key order)."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def add(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, batch.schema) as stream:
+            stream.write_batch(batch)
+        self._hash.update(sink.getvalue())
+        return batch
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()[:32]
+
+
+@dataclass
+class ObjectSync:
+    """One object (for one entity) from its plan to its run record."""
+
+    ctx: RunContext
+    plan: ObjectPlan
+    client: IntacctClient  # possibly entity-scoped
+    fields: list[Field]  # the fields read (lookup, minus the skipped ones)
+
+    @property
+    def spec(self) -> ObjectSpec:
+        return self.plan.spec
+
+    def run(self) -> RunRecord:
+        plan, ctx = self.plan, self.ctx
+        state = plan.state
+        record = RunRecord(
+            ctx.run_id,
+            self.spec.name,
+            plan.entity,
+            ctx.now(),
+            table=self.spec.table,
+            mode=plan.mode,
+            watermark_before=state.watermark if state else None,
+            fields_hash=fields_hash(self.fields),
+        )
+        if plan.refresh:
+            record.warn(f"{self.spec.name}: periodic full refresh (refresh_every)")
+        ctx.events.start(plan.label)
+        tag = f"{ctx.run_id}/{plan.label}"
+        try:
+            with scope(tag):  # API calls counted for this object alone, even in parallel
+                # Entity sessions of one object share its table: one writes at a time.
+                with table_lock(self.spec.table) if plan.entity else nullcontext():
+                    self._sync(record)
+            record.watermark_after = plan.window.end
+            record.status = "succeeded"
+        except Exception as exc:  # noqa: BLE001 - one object failing must not stop the others
+            record.status = "failed"
+            record.error_message = _describe(exc)
+            log.error("%s failed: %s", plan.label, record.error_message)
+        finally:
+            usage = self.client.usage(tag)
+            record.api_calls, record.bytes = usage.calls, usage.bytes
+            record.transactions = usage.transactions
+            for notice in usage.notices:
+                record.warn(notice)
+            record.ended_at = ctx.now()
+            ctx.events.done(plan.label, record.status)
+        return record
+
+    def _sync(self, record: RunRecord) -> None:
+        plan, settings = self.plan, self.ctx.settings
+        check_scope(self.client, plan.entity)
+        writer = self._writer(self.spec)
+        state = plan.state
+        unchanged_fields = state is not None and state.fields_hash == record.fields_hash
+        keys: list[pa.Array] = []
+        digest = Digest() if self.spec.read_in_full else None
+        table_was_new = not writer.exists()
+        loaded = self._load(record, writer, keys, digest)
+        if digest is not None:
+            record.source_digest = digest.hexdigest()
+        if not loaded.written and (table_was_new or not unchanged_fields):
+            # No rows to write, but the table must exist (analysts see every object) and take
+            # new fields and their comments.
+            writer.ensure(arrow_schema(self.fields), self._comment())
+        if digest is not None and state and record.source_digest == state.source_digest:
+            changed_deletes = 0
+            keys_swept = True  # the same content as last run: the same keys, nothing to sweep
+        else:
+            outcome = apply_deletes(
+                self._delete_context(writer, record),
+                full_read=plan.full,
+                keys_seen=keys,
+                table_was_new=table_was_new,
+                sweep_due=plan.sweep_due,
+            )
+            record.rows_deleted += outcome.deleted
+            changed_deletes = outcome.deleted + outcome.cascaded
+            keys_swept = outcome.keys_swept
+        record.keys_swept = keys_swept
+        changed = loaded.written or changed_deletes > 0 or table_was_new
+        record.table_version = (
+            writer.version() if changed else (state.table_version if state else None)
+        )
+        if settings.reconcile and self._reconcile_due(changed, record):
+            self._reconcile(writer, record, changed)
+
+    def _load(
+        self,
+        record: RunRecord,
+        writer: TableWriter,
+        keys: list[pa.Array],
+        digest: Digest | None,
+    ) -> LoadResult:
+        from intacct_sync.intacct.streams import prefetch
+
+        plan, settings = self.plan, self.ctx.settings
+        budget = settings.object_time_budget
+        deadline = time.monotonic() + budget.total_seconds()
+        pages = prefetch(
+            self.client.read_pages(
+                self.spec, self.fields, plan.window, page_size=settings.page_size
+            )
+        )
+
+        def batches() -> Iterator[pa.RecordBatch]:
+            for page in pages:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"{self.spec.name} ran past its time budget of {budget}; nothing was "
+                        "written. Raise object_time_budget or sync this object on its own."
+                    )
+                record.pages += 1
+                record.rows_read += page.batch.num_rows
+                self.ctx.events.page(plan.label, page.batch.num_rows, page.totalcount)
+                if digest is not None:
+                    digest.add(page.batch)
+                if plan.full:
+                    keys.append(page.batch.column(self.spec.key))
+                yield page.batch
+
+        with pages:
+            source: Iterable[pa.RecordBatch] = batches()
+            if digest is not None:
+                # Read in full every run (small objects without an audit trail or a cursor):
+                # when the content is what the last run saw, nothing needs writing or sweeping.
+                source = list(source)
+                state = plan.state
+                if state is not None and state.source_digest == digest.hexdigest():
+                    return LoadResult(record.rows_read, 0, 0)
+            loaded = writer.load(
+                source,
+                arrow_schema(self.fields),
+                run_id=self.ctx.run_id,
+                entity=plan.entity,
+                synced_at=record.started_at,
+                comment=self._comment(),
+            )
+        record.rows_inserted, record.rows_updated = loaded.inserted, loaded.updated
+        return loaded
+
+    def _reconcile_due(self, changed: bool, record: RunRecord) -> bool:
+        """When the object changed, or its cadence (``reconcile_every``) has come round."""
+        state = self.plan.state
+        if changed or state is None or state.last_reconcile is None:
+            return True
+        return record.started_at - state.last_reconcile >= self.ctx.settings.reconcile_every
+
+    def _reconcile(self, writer: TableWriter, record: RunRecord, changed: bool) -> None:
+        """Counts and sums against Intacct. When this run wrote nothing and the table is at the
+        version the last reconciliation saw, its figures are unchanged: they are reused rather
+        than recomputed (exact: same Delta version, same rows), and only Intacct is asked."""
+        state = self.plan.state
+        known = None
+        if not changed and state and state.reconciled_version is not None:
+            if writer.version() == state.reconciled_version:
+                known = (state.target_count, state.target_sums)
+        tag = f"{self.ctx.run_id}/{self.plan.label}"
+        reconcile_run(
+            self.spec,
+            self.client,
+            writer.live_dataframe(),
+            record,
+            entity=self.plan.entity,
+            window_end=self.plan.window.end,
+            calls=lambda: self.client.usage(tag).calls,
+            known_target=known,
+        )
+        if record.table_version is None:
+            record.table_version = state.reconciled_version if known else writer.version()
+
+    def _delete_context(self, writer: TableWriter, record: RunRecord) -> DeleteContext:
+        return DeleteContext(
+            spec=self.spec,
+            client=self.client,
+            writer=writer,
+            writer_for=self._writer,
+            run_id=self.ctx.run_id,
+            now=self.ctx.now,
+            audit=self.ctx.audit,
+            warnings=record.warnings,
+            entity=self.plan.entity,
+        )
+
+    def _writer(self, spec: ObjectSpec) -> TableWriter:
+        from intacct_sync.lake.writer import TableWriter
+
+        options = self.ctx.settings.writer_options(spec.name)
+        return TableWriter(
+            self.ctx.spark, self.ctx.names, spec.table, spec.key, spec.cursor, options
+        )
+
+    def _comment(self) -> str:
+        label = self.spec.label or self.spec.name
+        return f"Sage Intacct {self.spec.name} ({label}), kept in step by intacct-sync"
 
 
 def collect_keys(
     batches: Iterable[pa.RecordBatch], key: str, sink: list[pa.Array]
 ) -> Iterator[pa.RecordBatch]:
-    """Pass batches through, keeping their key column (for key sweep after a full read)."""
+    """Pass batches through, keeping their key column (for the key sweep after a full read)."""
     for batch in batches:
         sink.append(batch.column(key))
         yield batch
-
-
-def elapsed_since(start: float) -> timedelta:
-    return timedelta(seconds=time.monotonic() - start)
-
-
-@dataclass
-class ObjectSync:
-    """One object (for one entity) from its state at the start of the run to its run record."""
-
-    spec: ObjectSpec
-    entity: str
-    settings: Settings
-    client: IntacctClient  # possibly entity-scoped
-    spark: SparkSession
-    names: TableNames
-    state: StateStore
-    current: SyncState | None  # (object, entity) at the start of the run
-    run_id: str
-    now: Callable[[], datetime]
-    events: RunEvents
-
-    def run(self) -> RunRecord:
-        spec = self.spec
-        label = f"{spec.name}@{self.entity}" if self.entity else spec.name
-        result = RunRecord(self.run_id, spec.name, self.entity, self.now(), table=spec.table)
-        self.events.start(label)
-        tag = f"{self.run_id}/{label}"
-        try:
-            with scope(tag):  # API calls counted for this object alone, even in parallel
-                self._attempt(result, label)
-        finally:
-            result.api_calls, result.bytes = self.client.scoped_usage(tag)
-            result.ended_at = self.now()
-            self.events.done(label, result.status)
-            self._record(result)
-        return result
-
-    def _attempt(self, result: RunRecord, label: str) -> None:
-        s, current = self.settings, self.current
-        try:
-            result.watermark_before = current.watermark if current else None
-            full = s.full_refresh or current is None
-            result.mode = "backfill" if s.backfill_from else ("full" if full else "incremental")
-            start, end = window_bounds(result.watermark_before, result.started_at, s, full)
-            # Entity sessions of one object share its table: one writes at a time.
-            with table_lock(self.spec.table) if self.entity else nullcontext():
-                self._sync(result, start, end, full, current, label)
-            result.watermark_after = end
-            result.status = "succeeded"
-        except Exception as exc:  # noqa: BLE001 - one object failing must not stop the others
-            result.status = "failed"
-            result.error_message = _describe(exc)
-            log.error("%s failed: %s", label, result.error_message)
-
-    def _sync(self, result: RunRecord, start, end, full: bool, current, label: str) -> None:
-        from intacct_sync.intacct.reader import Window
-        from intacct_sync.intacct.streams import prefetch
-
-        spec, s = self.spec, self.settings
-        deadline = time.monotonic() + s.object_time_budget.total_seconds()
-        check_scope(self.client, self.entity)
-        fields = self.client.lookup(spec.name)
-        schema = _schema(fields)
-        writer = self._writer(spec)
-        keys: list[pa.Array] = []
-
-        # Fetching starts now, while the Delta table is prepared; closed whatever happens.
-        window = Window(start, end)
-        pages = prefetch(self.client.read_pages(spec, fields, window, page_size=s.page_size))
-
-        def batches():
-            for page in pages:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(
-                        f"{spec.name} ran past its time budget of {s.object_time_budget}; "
-                        "nothing was written. Raise object_time_budget or sync this object on "
-                        "its own."
-                    )
-                result.pages += 1
-                result.rows_read += page.batch.num_rows
-                self.events.page(label, page.batch.num_rows, page.totalcount)
-                yield page.batch
-
-        source = collect_keys(batches(), spec.key, keys) if start is None else batches()
-        with pages:
-            loaded = writer.load(
-                source, schema, run_id=self.run_id, entity=self.entity, synced_at=result.started_at
-            )
-        result.rows_inserted, result.rows_updated = loaded.inserted, loaded.updated
-        self._after_load(result, writer, start, end, keys, current, label)
-
-    def _after_load(self, result: RunRecord, writer, start, end, keys, current, label) -> None:
-        """Deletes (audit, key sweep, cascades), then counts and sums against Intacct."""
-        ctx = DeleteContext(
-            spec=self.spec,
-            client=self.client,
-            writer=writer,
-            writer_for=self._writer,
-            run_id=self.run_id,
-            now=self.now,
-            warnings=result.warnings,
-            entity=self.entity,
-        )
-        last = current.last_key_reconcile if current else None
-        due = sweep_due(self.settings, last, result.started_at)
-        outcome = apply_deletes(ctx, start, end, keys, current is not None, sweep_keys=due)
-        result.rows_deleted += outcome.deleted
-        result.keys_swept = outcome.keys_swept
-        if self.settings.reconcile and writer.mode == "merge":  # append keeps every version
-            tag = f"{self.run_id}/{label}"
-            reconcile_run(
-                self.spec,
-                self.client,
-                writer.live_dataframe(),
-                result,
-                entity=self.entity,
-                window_end=end,
-                calls=lambda: self.client.scoped_usage(tag)[0],
-            )
-
-    def _writer(self, spec: ObjectSpec) -> TableWriter:
-        from intacct_sync.lake.writer import TableWriter
-
-        options = self.settings.writer_options(spec.name)
-        return TableWriter(self.spark, self.names, spec.table, spec.key, spec.cursor, options)
-
-    def _record(self, result: RunRecord) -> None:
-        try:
-            if result.status == "succeeded":
-                self.state.advance(
-                    self.spec.name,
-                    self.entity,
-                    result.watermark_after,
-                    self.run_id,
-                    full=result.mode != "incremental",
-                    swept_keys=result.keys_swept,
-                    at=result.started_at,  # the run's clock, so the key-sweep cadence is too
-                )
-            self.state.record_run(result)
-        except Exception as exc:  # noqa: BLE001
-            result.status = "failed"
-            result.error_message = (
-                result.error_message or ""
-            ) + f" (and the run record could not be written: {_describe(exc)})"
-            log.error("%s: %s", self.spec.name, result.error_message)
-
-
-def _schema(fields) -> pa.Schema:
-    from intacct_sync.intacct.fields import arrow_schema
-
-    return arrow_schema(fields)
 
 
 def _describe(exc: BaseException) -> str:

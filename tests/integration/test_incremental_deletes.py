@@ -112,14 +112,14 @@ def test_forbidden_audit_history_falls_back_to_key_reconciliation_with_a_warning
     check_all(spark, lake_names, emulator.company, ["APBILL"])
 
 
-def test_key_reconciliation_catches_an_unaudited_delete_on_its_cadence_or_on_demand(
+def test_key_sweep_catches_an_unaudited_delete_on_its_cadence_or_on_demand(
     spark, lake_names, emulator
 ):
     company = emulator.company
     settings = settings_for(emulator, lake_names, objects=("VENDOR",))
     sync(spark, emulator, settings)
     state = StateStore(spark, lake_names)
-    stamped = state.get("VENDOR", "").last_key_reconcile
+    stamped = state.get("VENDOR", "").last_key_sweep
     assert stamped is not None  # the full read compared every key
     vendor = first_key(company, "VENDOR")
     company.delete("VENDOR", vendor)
@@ -128,11 +128,11 @@ def test_key_reconciliation_catches_an_unaudited_delete_on_its_cadence_or_on_dem
 
     sync(spark, emulator, settings)  # not due yet: the audit trail has nothing to say
     assert [r["_deleted"] for r in rows(spark, lake_names, "vendor", vendor)] == [False]
-    assert state.get("VENDOR", "").last_key_reconcile == stamped
+    assert state.get("VENDOR", "").last_key_sweep == stamped
 
     emulator.clock.advance(timedelta(minutes=5))
     forced = sync(spark, emulator, settings.with_overrides(sweep_keys=True))["VENDOR"]
     assert forced.rows_deleted == 1 and forced.keys_swept
     assert [r["_deleted"] for r in rows(spark, lake_names, "vendor", vendor)] == [True]
-    assert state.get("VENDOR", "").last_key_reconcile > stamped
+    assert state.get("VENDOR", "").last_key_sweep > stamped
     check_all(spark, lake_names, company, ["VENDOR"])

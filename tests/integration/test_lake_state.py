@@ -13,32 +13,67 @@ from intacct_sync.lake.compare import live_summary
 from intacct_sync.lake.names import TableNames
 from intacct_sync.lake.runlog import Reconciliation, RunRecord
 from intacct_sync.lake.schema import column_name
-from intacct_sync.lake.state import StateStore, SyncState
+from intacct_sync.lake.state import StateStore
 from intacct_sync.lake.writer import TableWriter
 from tests.fixtures.spark import BILL_SCHEMA, RUN_AT, bills, ts
 
 T0 = datetime(2024, 4, 1, 8, 30, 15, 123456, tzinfo=timezone.utc)
 
 
+def run(run_id, obj, started, entity="", **kw) -> RunRecord:
+    return RunRecord(run_id, obj, entity, started, ended_at=started + timedelta(seconds=5), **kw)
+
+
 @pytest.mark.spark
-def test_state_advances_per_object_and_entity(spark, lake_names):
+def test_state_comes_from_the_run_log_per_object_and_entity(spark, lake_names):
     store = StateStore(spark, lake_names)
-    assert store.get("APBILL", "") is None
+    assert store.snapshot(T0).states == {}
+    sums = {"totalentered": Decimal("10.05")}
+    store.record(
+        [
+            run("r1", "APBILL", T0, status="succeeded", mode="full", watermark_after=T0,
+                keys_swept=True, table_version=3, fields_hash="f1", transactions=5,
+                reconciliation=Reconciliation("APBILL", 3, 3, sums, sums)),
+            run("r1", "VENDOR", T0, entity="E1", status="succeeded", watermark_after=T0),
+        ]
+    )  # fmt: skip
+    later = T0 + timedelta(hours=1)
+    store.record(
+        [
+            run("r2", "APBILL", later, status="succeeded", watermark_after=later,
+                table_version=4, fields_hash="f2", transactions=2),
+            run("r3", "APBILL", later + timedelta(hours=1), status="failed",
+                watermark_before=later, error_message="boom", transactions=1),
+        ]
+    )  # fmt: skip
+    snap = store.snapshot(later + timedelta(hours=2))
+    bill = snap.states[("APBILL", "")]
+    assert bill.watermark == later  # the failed run did not move it
+    assert (bill.last_full_sync, bill.last_key_sweep, bill.last_reconcile) == (T0, T0, T0)
+    assert (bill.reconciled_version, bill.target_count, bill.target_sums) == (3, 3, sums)
+    assert (bill.fields_hash, bill.table_version, bill.run_id) == ("f2", 4, "r2")
+    assert snap.states[("VENDOR", "E1")].watermark == T0
+    assert ("VENDOR", "") not in snap.states
+    assert snap.month_transactions == 8
 
-    store.advance("APBILL", "", T0, "r1", full=True, at=T0)
-    store.advance(
-        "APBILL", "", T0 + timedelta(hours=1), "r2", full=False, at=T0 + timedelta(hours=2)
-    )
-    store.advance("VENDOR", "E1", None, "r2", full=False, swept_keys=True, at=T0)
 
-    assert store.get("APBILL", "") == SyncState(
-        "APBILL", "", T0 + timedelta(hours=1), T0, None, T0 + timedelta(hours=2), "r2"
+@pytest.mark.spark
+def test_a_legacy_state_table_moves_into_the_log(spark, lake_names):
+    legacy = lake_names.qualified("_sync_state")
+    spark.sql(
+        f"CREATE TABLE {legacy} (object STRING, entity STRING, watermark TIMESTAMP, "
+        "last_full_sync TIMESTAMP, last_key_reconcile TIMESTAMP, updated_at TIMESTAMP, "
+        "run_id STRING) USING delta"
     )
-    assert store.get("APBILL", "E1") is None
-    assert [(s.object, s.entity, s.last_key_reconcile) for s in store.states()] == [
-        ("APBILL", "", None),
-        ("VENDOR", "E1", T0),
-    ]
+    spark.sql(
+        f"INSERT INTO {legacy} VALUES ('APBILL', '', TIMESTAMP '2024-04-01 08:00:00', "
+        "TIMESTAMP '2024-03-01 00:00:00', NULL, TIMESTAMP '2024-04-01 08:05:00', 'old')"
+    )
+    store = StateStore(spark, lake_names)
+    state = store.snapshot(T0).states[("APBILL", "")]
+    assert state.watermark == datetime(2024, 4, 1, 8, tzinfo=timezone.utc)
+    assert state.last_key_sweep is None and state.last_full_sync is not None
+    assert not lake_names.exists(spark, "_sync_state")
 
 
 @pytest.mark.spark
@@ -48,15 +83,15 @@ def test_run_records_round_trip_newest_first(spark, lake_names):
     first = RunRecord(
         run_id="r1", object="APBILL", entity="", started_at=T0, ended_at=T0 + timedelta(seconds=5),
         status="succeeded", mode="full", rows_read=3, rows_inserted=3, api_calls=4, pages=1,
-        bytes=2048, watermark_after=T0,
+        bytes=2048, watermark_after=T0, transactions=2,
         reconciliation=Reconciliation("APBILL", 3, 3, sums, sums, api_calls=1),
     )  # fmt: skip
     second = replace(
         first, run_id="r2", started_at=T0 + timedelta(days=1), status="failed", mode="incremental",
         error_message="Intacct error XL03000006: too many operations", warnings=["a warning"],
     )  # fmt: skip
-    store.record_run(first)
-    store.record_run(second)
+    store.record([first])
+    store.record([second])
 
     # A failed run keeps the watermark it started with (None here).
     assert store.last_runs() == [replace(second, watermark_after=None), first]

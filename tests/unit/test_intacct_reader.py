@@ -146,10 +146,7 @@ def test_a_small_full_read_is_not_split() -> None:
     assert len(company.calls) == 15  # 14 pages left < 10 per stream: read in a row
 
 
-def test_rows_modified_while_paging_are_not_skipped_or_repeated() -> None:
-    company = FakeCompany(rows(60))
-    later = BASE + timedelta(days=400)  # after the window end: the next run's business
-
+def _moving(company: FakeCompany, later: datetime) -> None:
     def modify(call_number: int) -> None:
         if call_number == 3:  # two pages read: move read rows and unread rows forward
             for row in company.rows:
@@ -157,7 +154,14 @@ def test_rows_modified_while_paging_are_not_skipped_or_repeated() -> None:
                     row["WHENMODIFIED"] = later
 
     company.on_call = modify
-    got = read_all(company)
+
+
+def test_rows_modified_while_paging_are_not_skipped_or_repeated() -> None:
+    later = BASE + timedelta(days=400)  # after the window end: the next run's business
+    company = FakeCompany(rows(60))
+    _moving(company, later)
+    start = datetime(2023, 12, 1, tzinfo=timezone.utc)
+    got = read_all(company, window=Window(start, window_end()))
     assert len(got) == len(set(got))
     assert set(got) == set(range(1, 61)) - {40, 41}  # unmodified rows: every one, once
     nxt = read_all(
@@ -167,9 +171,18 @@ def test_rows_modified_while_paging_are_not_skipped_or_repeated() -> None:
     assert set(nxt) >= {40, 41}  # the moved rows are in the next window
 
 
-def test_empty_cursor_rows_are_read_in_a_second_pass() -> None:
+def test_a_full_read_sees_every_row_once_even_those_changed_while_paging() -> None:
+    # No upper bound: the keys of a full read are the complete set a key sweep compares with.
+    company = FakeCompany(rows(60))
+    _moving(company, BASE + timedelta(days=400))
+    got = read_all(company)
+    assert sorted(got) == list(range(1, 61)) and len(got) == len(set(got))
+
+
+def test_empty_cursor_rows_are_read_in_the_same_pass() -> None:
     data = rows(5) + [{"RECORDNO": 99, "WHENMODIFIED": None}]
-    assert read_all(FakeCompany(data)) == [1, 2, 3, 4, 5, 99]
+    company = FakeCompany(data)
+    assert read_all(company) == [1, 2, 3, 4, 5, 99] and len(company.calls) == 1
 
 
 def test_incremental_read_catches_new_rows_without_cursor_through_created() -> None:
@@ -179,8 +192,10 @@ def test_incremental_read_catches_new_rows_without_cursor_through_created() -> N
         {"RECORDNO": 99, "WHENMODIFIED": None, "AUWHENCREATED": BASE + timedelta(days=1)},
     ]
     start = datetime(2024, 1, 1, 16, 1, tzinfo=timezone.utc)  # 08:01 in Los Angeles
-    got = read_all(FakeCompany(data), spec=CATALOG["APBILL"], window=Window(start, window_end()))
+    company = FakeCompany(data)
+    got = read_all(company, spec=CATALOG["APBILL"], window=Window(start, window_end()))
     assert got == [3, 4, 5, 99]  # rows 3-5 were modified at 08:01; 98 was created too early
+    assert len(company.calls) == 1  # one pass: one billed transaction
 
 
 def test_a_page_that_does_not_move_is_a_loop() -> None:

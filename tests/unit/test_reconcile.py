@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 
-from intacct_sync.config import Settings
-from intacct_sync.deletes import sweep_due
 from intacct_sync.intacct.objects import CATALOG
 from intacct_sync.lake.runlog import Reconciliation, RunRecord
 from intacct_sync.reconcile import _complete, _label
@@ -64,12 +62,3 @@ def test_grouped_sums_are_labelled_by_group_text_and_empty_groups_dropped():
     sums = {"AMOUNT[TR_TYPE=1]": Decimal(5), "AMOUNT[TR_TYPE=-1]": Decimal(0)}
     assert _complete(glentry, sums) == {"AMOUNT[TR_TYPE=1]": Decimal(5)}
     assert _complete(CATALOG["APBILL"], {}) == {"TOTALENTERED": Decimal(0), "TOTALDUE": Decimal(0)}
-
-
-def test_key_reconciliation_is_due_when_never_done_after_its_cadence_or_when_forced():
-    settings = Settings(progress=False)
-    assert settings.key_sweep_every == timedelta(days=7)
-    assert sweep_due(settings, None, NOW)
-    assert not sweep_due(settings, NOW - timedelta(days=6, hours=23), NOW)
-    assert sweep_due(settings, NOW - timedelta(days=7), NOW)
-    assert sweep_due(settings.with_overrides(sweep_keys=True), NOW, NOW)

@@ -23,7 +23,7 @@ import pyarrow as pa
 import requests
 
 from intacct_sync.intacct import envelope, reader
-from intacct_sync.intacct.errors import InvalidValue
+from intacct_sync.intacct.errors import AuditUnavailable, BadQuery, InvalidValue
 from intacct_sync.intacct.fields import Field, FieldType
 from intacct_sync.intacct.filters import And, Cmp, Filter
 from intacct_sync.intacct.gateway import Gateway
@@ -33,8 +33,8 @@ from intacct_sync.intacct.options import ClientOptions
 from intacct_sync.intacct.paging import KeysetPaginator, OffsetPaginator, paginate
 from intacct_sync.intacct.records import Page, Window, data_int, raw_columns
 from intacct_sync.intacct.session import Credentials, SessionManager
-from intacct_sync.intacct.stats import StatsSnapshot
-from intacct_sync.intacct.values import TIMESTAMP_FORMAT, parse_decimal, to_arrow
+from intacct_sync.intacct.stats import StatsSnapshot, Usage
+from intacct_sync.intacct.values import TIMESTAMP_FORMAT, parse_decimal, parse_timestamp, to_arrow
 from intacct_sync.intacct.window import WindowFilters
 
 _AUDIT_KEY = re.compile(r"^\s*(\d+)(?:--.*)?\s*$")  # "1234" or "1234--REC" (PROTOCOL.md §8)
@@ -121,10 +121,18 @@ class IntacctClient:
         """(API calls, bytes) made under ``intacct.stats.scope(tag)``, logins included."""
         return self._gateway.stats.scoped(tag)
 
+    def usage(self, tag: str) -> Usage:
+        """Calls, billed transactions, bytes and notices under ``intacct.stats.scope(tag)``."""
+        return self._gateway.stats.usage(tag)
+
     def _call(self, functions: list[envelope.Function], *, object: str | None = None):  # noqa: A002
         return self._session.call(functions, object=object)
 
     # --- metadata -------------------------------------------------------------------------
+
+    def read_fields(self, object_name: str) -> list[Field]:
+        """The fields the client will read of ``object_name`` (lookup's, as typed)."""
+        return self.lookup(object_name)
 
     def lookup(self, object_name: str) -> list[Field]:
         response = self._call([envelope.lookup(object_name)], object=object_name)
@@ -261,30 +269,50 @@ class IntacctClient:
             yield to_arrow(column, FieldType.INTEGER, object_name=spec.name, name=spec.key)
 
     def audit_deletes(self, spec: ObjectSpec, since: datetime, until: datetime) -> list[int]:
-        """Keys of ``spec`` records deleted in ``[since, until]`` per AUDITHISTORY (§9).
+        """Keys of ``spec`` records deleted in ``[since, until]`` per AUDITHISTORY (§9)."""
+        found = self.audit_deletes_many([spec.name], since, until)
+        return sorted({key for key, _ in found.get(spec.name, [])})
+
+    def audit_deletes_many(
+        self, object_names: list[str], since: datetime, until: datetime
+    ) -> dict[str, list[tuple[int, datetime]]]:
+        """The records of several objects deleted in ``[since, until]``, in ONE AUDITHISTORY
+        read (Intacct bills each query, PROTOCOL.md §12): {object: [(key, access time)]}.
 
         ACCESSTIME is kept in GMT whatever the company time zone (PROTOCOL.md §7), so the
-        bounds are sent in UTC. Raises ``PermissionDenied`` if the user may not read it.
+        bounds are sent in UTC. Raises ``PermissionDenied`` if the user may not read it and
+        ``AuditUnavailable`` when Intacct fails the audit query ("There was an error processing
+        the request", which it does now and then).
         """
+        types = {name.lower(): name for name in object_names}
         bounds = [t.astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT) for t in (since, until)]
+        kinds = Cmp("in", "OBJECTTYPE", *sorted(types)) if len(types) > 1 else None
         base = And(
-            Cmp("equalto", "OBJECTTYPE", spec.audit_object_type),
+            kinds or Cmp("equalto", "OBJECTTYPE", next(iter(types))),
             Cmp("equalto", "ACCESSMODE", "D"),
             Cmp("between", "ACCESSTIME", *bounds),
         )
-        keys: set[int] = set()
         audit = KeysetPaginator(
             "AUDITHISTORY",
-            ["OBJECTKEY", "ID", "ACCESSTIME"],
+            ["OBJECTTYPE", "OBJECTKEY", "ID", "ACCESSTIME"],
             base,
             key="ID",
             cursor="ACCESSTIME",
             page_size=self.page_size,
             showprivate=self._showprivate,
         )
-        for chunk in paginate(self._call, audit):
-            for text in raw_columns(chunk.records, ["OBJECTKEY"])[0]:
-                match = _AUDIT_KEY.match(text or "")
-                if match:
-                    keys.add(int(match.group(1)))
-        return sorted(keys)
+        out: dict[str, list[tuple[int, datetime]]] = {}
+        try:
+            for chunk in paginate(self._call, audit):
+                kind, key, at = raw_columns(
+                    chunk.records, ["OBJECTTYPE", "OBJECTKEY", "ACCESSTIME"]
+                )
+                for object_type, text, when in zip(kind, key, at, strict=True):
+                    match = _AUDIT_KEY.match(text or "")
+                    name = types.get((object_type or "").lower())
+                    if match and name and when:
+                        moment = parse_timestamp(when, "UTC")
+                        out.setdefault(name, []).append((int(match.group(1)), moment))
+        except BadQuery as exc:
+            raise AuditUnavailable(str(exc), errors=exc.errors, object="AUDITHISTORY") from exc
+        return out

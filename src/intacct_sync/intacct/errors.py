@@ -30,6 +30,7 @@
         +-- InvalidValue              a value does not fit its declared type
         +-- ServerMayStillBeWorking   HTTP 524: Cloudflare gave up, the server may still run
         +-- PaginationLoop            a page did not move the keyset cursor forward
+        +-- AuditUnavailable          AUDITHISTORY failed this time (DL02000001 now and then)
 
 ``classify.classify`` is the single place where Intacct error elements become one of these.
 """
@@ -194,3 +195,7 @@ class ServerMayStillBeWorking(FatalError): ...
 
 
 class PaginationLoop(FatalError): ...
+
+
+class AuditUnavailable(FatalError):
+    """AUDITHISTORY could not be read this time; the caller finds deletes another way."""

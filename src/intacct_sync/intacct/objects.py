@@ -51,7 +51,16 @@ class ObjectSpec:
     read_function: ReadFunction = ReadFunction.QUERY
     user_defined: bool = False
     dimension: bool = False
+    # Read in full every run (small objects without an audit trail, objects without a cursor):
+    # the run compares the content with the last one and writes only when it changed.
+    read_in_full: bool = False
+    label: str = ""  # Intacct's name for the object, for the table comment
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def master_data(self) -> bool:
+        """Dimensions, accounts, vendors: few rows, names copied into transactions."""
+        return self.tier <= 1
 
     @property
     def audit_object_type(self) -> str:
@@ -143,6 +152,7 @@ def udd_spec(object_name: str) -> ObjectSpec:
         user_defined=True,
         dimension=True,
         deletes=DeleteStrategy.SWEEP,
+        read_in_full=True,  # a few hundred rows: one call gives changes and every key
     )
 
 

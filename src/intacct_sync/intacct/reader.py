@@ -72,12 +72,16 @@ def query_pages(
     showprivate: bool = True,
     streams: int = 1,
 ) -> Iterator[Page]:
-    """Pages of the window: a full read in key order (split into ``streams`` when large), an
-    incremental one in keyset pages on (cursor, key) and then the rows whose cursor is empty."""
+    """Pages of the window, in key order (split into ``streams`` when large): everything for a
+    full read, the rows changed in the window for an incremental one (one pass, rows without a
+    cursor included). Objects whose key is not an integer page on (cursor, key), then read the
+    rows whose cursor is empty in a second pass."""
     filters = WindowFilters(spec, fields, window, tz)
     read = KeysetRead(call, spec, fields, tz=tz, page_size=page_size, showprivate=showprivate)
-    if window.start is None and _integer_key(spec, fields):
-        yield from read.full(filters.full_filter(), streams)
+    if _integer_key(spec, fields):
+        # A full read takes every row, with no upper bound: its keys are the complete set the
+        # key sweep compares against (a row changed after the window end is still there).
+        yield from read.full(None if window.start is None else filters.change_filter(), streams)
         return
     yield from read.pages(filters.cursor_filter(), cursor=spec.cursor, skip_empty=False)
     null_filter = filters.null_cursor_filter()
@@ -106,7 +110,7 @@ class KeysetRead:
         self.select = select_list(fields, spec.key, spec.cursor)
         self.tz, self.page_size, self.showprivate = tz, page_size, showprivate
 
-    def paginator(self, where: Filter, cursor: str | None = None) -> KeysetPaginator:
+    def paginator(self, where: Filter | None, cursor: str | None = None) -> KeysetPaginator:
         return KeysetPaginator(
             self.spec.name,
             self.select,
@@ -121,19 +125,19 @@ class KeysetRead:
         return to_page(chunk, self.fields, self.tz, self.spec.name)
 
     def pages(
-        self, where: Filter, cursor: str | None = None, skip_empty: bool = True
+        self, where: Filter | None, cursor: str | None = None, skip_empty: bool = True
     ) -> Iterator[Page]:
         for chunk in paginate(self.call, self.paginator(where, cursor)):
             if chunk.records or not skip_empty:
                 yield self.page(chunk)
 
-    def key_range(self, base: Filter, low: int | None, high: int | None) -> Filter:
+    def key_range(self, base: Filter | None, low: int | None, high: int | None) -> Filter | None:
         key = self.spec.key
         bounds = [Cmp("greaterthan", key, str(low))] if low is not None else []
         bounds += [Cmp("lessthanorequalto", key, str(high))] if high is not None else []
         return And(base, *bounds) if bounds else base
 
-    def full(self, base: Filter, streams: int) -> Iterator[Page]:
+    def full(self, base: Filter | None, streams: int) -> Iterator[Page]:
         first_series = paginate(self.call, self.paginator(base))
         first = next(first_series)
         yield self.page(first)  # even when empty: its totalcount (0) is the progress total
@@ -157,7 +161,7 @@ class KeysetRead:
         ) as pages:
             yield from pages
 
-    def max_key(self, base: Filter) -> int | None:
+    def max_key(self, base: Filter | None) -> int | None:
         key = self.spec.key
         function = envelope.query(
             self.spec.name,

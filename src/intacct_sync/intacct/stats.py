@@ -30,6 +30,22 @@ def scope(name: str) -> Iterator[None]:
         _SCOPE.reset(token)
 
 
+# Intacct bills these per call (each page is another transaction); lookup, getAPISession,
+# inspect, getDimensions and read are not counted (PROTOCOL.md §12, §17).
+BILLABLE = frozenset({"query", "readByQuery", "readMore"})
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What one scope (an object, or the run) cost: calls, billed transactions, bytes, and the
+    notices the client raised for it (fields dropped, page size halved...)."""
+
+    calls: int = 0
+    transactions: int = 0
+    bytes: int = 0
+    notices: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class StatsSnapshot:
     calls: dict[str, int] = field(default_factory=dict)  # function -> requests sent
@@ -71,6 +87,7 @@ class CallStats:
         self._retries = 0
         self._logins = 0
         self._scoped: dict[str, Counter[str]] = {}
+        self._notices: dict[str, list[str]] = {}
 
     def record(self, functions: list[str], seconds: float, nbytes: int) -> None:
         tag = _SCOPE.get()
@@ -82,13 +99,28 @@ class CallStats:
             if tag is not None:
                 mine = self._scoped.setdefault(tag, Counter())
                 mine["calls"] += len(functions)
+                mine["transactions"] += sum(1 for name in functions if name in BILLABLE)
                 mine["bytes"] += nbytes
 
     def scoped(self, tag: str) -> tuple[int, int]:
         """(API calls, bytes received) counted under ``scope(tag)`` so far."""
+        usage = self.usage(tag)
+        return usage.calls, usage.bytes
+
+    def usage(self, tag: str) -> Usage:
+        """What was counted under ``scope(tag)`` so far."""
         with self._lock:
             mine = self._scoped.get(tag, Counter())
-            return mine["calls"], mine["bytes"]
+            notices = tuple(self._notices.get(tag, ()))
+            return Usage(mine["calls"], mine["transactions"], mine["bytes"], notices)
+
+    def notice(self, message: str) -> None:
+        """A notice for the current scope (shown in its run record's warnings), once."""
+        tag = _SCOPE.get()
+        with self._lock:
+            found = self._notices.setdefault(tag or "", [])
+            if message not in found:
+                found.append(message)
 
     def record_retry(self) -> None:
         with self._lock:

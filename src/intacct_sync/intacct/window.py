@@ -45,11 +45,15 @@ class WindowFilters:
             Cmp("lessthanorequalto", cursor, self.end),
         )
 
-    def full_filter(self) -> Filter:
-        """Every row up to the window end, those without a cursor included (a full read)."""
-        return Or(
-            Cmp("lessthanorequalto", self.spec.cursor, self.end), Cmp("isnull", self.spec.cursor)
-        )
+    def change_filter(self) -> Filter:
+        """Rows changed in the window, and rows without a cursor created in it, in ONE filter:
+        one pass (one billed call when nothing changed) instead of a second empty-cursor pass.
+        Read in key order, a keyset position never moves, so rows changing meanwhile are
+        neither skipped nor read twice (they move past the window end: the next run reads
+        them)."""
+        changed = self.cursor_filter()
+        missing = self.null_cursor_filter()
+        return changed if missing is None else Or(changed, missing)
 
     def null_cursor_filter(self) -> Filter | None:
         """Rows without a cursor: all (full read), or created in the window; None = skip."""

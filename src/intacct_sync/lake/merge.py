@@ -1,25 +1,12 @@
-"""MERGE pieces: source dedupe, the "only if newer" condition, commit metrics, conflict retry."""
+"""MERGE pieces: source dedupe, the "only if newer" condition, conflict retry."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
-from delta.exceptions import (
-    ConcurrentAppendException,
-    ConcurrentDeleteDeleteException,
-    ConcurrentDeleteReadException,
-    ConcurrentTransactionException,
-    ConcurrentWriteException,
-    DeltaConcurrentModificationException,
-    MetadataChangedException,
-    ProtocolChangedException,
-)
-from delta.tables import DeltaTable
-from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 from tenacity import (
@@ -36,36 +23,47 @@ from intacct_sync.lake.staging import SEQ
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-# Delta's typed commit conflicts: another writer committed first; the whole operation can rerun.
-CONFLICTS: tuple[type[BaseException], ...] = (
-    DeltaConcurrentModificationException,
-    ConcurrentAppendException,
-    ConcurrentDeleteReadException,
-    ConcurrentDeleteDeleteException,
-    ConcurrentTransactionException,
-    ConcurrentWriteException,
-    MetadataChangedException,
-    ProtocolChangedException,  # two writers creating one table at once
+# Delta's concurrent-commit errors: another writer committed first and the whole operation can
+# rerun. Matched by class name (classic Spark with delta-spark's Python package turns them into
+# delta.exceptions classes) and by error condition or message (Spark Connect, Databricks and
+# classic Spark without that package see the same conditions in the text).
+CONFLICT_CLASSES = (
+    "ConcurrentAppendException",
+    "ConcurrentDeleteReadException",
+    "ConcurrentDeleteDeleteException",
+    "ConcurrentTransactionException",
+    "ConcurrentWriteException",
+    "MetadataChangedException",
+    "ProtocolChangedException",
+    "DeltaConcurrentModificationException",
 )
-
-# Two writers creating one table at once: the loser can also find the other's half-made folder
-# (no commit yet) and refuse it as "not empty and also not a Delta table". Rerunning once the
-# winner has committed makes ``createIfNotExists`` a no-op.
-_CREATE_RACE = "DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION"
+CONFLICT_CONDITIONS = (
+    "DELTA_CONCURRENT_",  # APPEND, DELETE_READ, DELETE_DELETE, TRANSACTION, WRITE
+    "DELTA_METADATA_CHANGED",
+    "DELTA_PROTOCOL_CHANGED",
+    # Two writers creating one table at once: the loser can find the other's half-made folder
+    # (no commit yet). Rerunning once the winner has committed makes CREATE ... IF NOT EXISTS a
+    # no-op.
+    "DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION",
+)
 
 
 def is_conflict(exc: BaseException) -> bool:
     """Another writer got there first and rerunning the whole operation is safe."""
-    if isinstance(exc, CONFLICTS):
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if names & set(CONFLICT_CLASSES):
         return True
-    return isinstance(exc, AnalysisException) and _CREATE_RACE in str(exc)
-
-
-@dataclass(frozen=True)
-class MergeCounts:
-    inserted: int = 0
-    updated: int = 0
-    deleted: int = 0
+    condition = ""
+    for getter in ("getCondition", "getErrorClass"):
+        try:
+            condition = getattr(exc, getter)() or ""
+            break
+        except Exception:  # noqa: BLE001, S112 - older or other error types
+            continue
+    text = f"{condition} {exc}"
+    return any(token in text for token in CONFLICT_CONDITIONS) or any(
+        name in text for name in CONFLICT_CLASSES
+    )
 
 
 def with_conflict_retry(
@@ -110,14 +108,15 @@ def dedupe(source: DataFrame, key: str, cursor: str | None) -> DataFrame:
 def newer_condition(cursor: str | None, columns: list[str]) -> str:
     """When a matched target row takes the source row.
 
-    A newer cursor, a target without cursor, or a soft-deleted row that came back. A cursor that
-    differs but is less than an hour *older* is taken too: Intacct's timestamps are naive wall
-    times, and when the clocks fall back an edit at 01:20 (second pass) reads as earlier than one
-    made at 01:35 (first pass) the same night; what Intacct returns now is its current version.
-    Where both
-    cursors are null (or the object has none) every column is compared null-safely, so a replay
-    changes nothing. A column the target lacks a value for but the source has (a field just added
-    by schema evolution, even if the run that added it crashed) is filled in without a newer cursor.
+    A newer cursor, or a soft-deleted row that came back. A cursor that differs but is less than
+    an hour *older* is taken too: Intacct's timestamps are naive wall times, and when the clocks
+    fall back an edit at 01:20 (second pass) reads as earlier than one made at 01:35 (first pass)
+    the same night; what Intacct returns now is its current version. With the *same* cursor (or
+    both null, or an object without one) the row is taken when any column differs (compared
+    null-safely, so a replay changes nothing): Intacct does not move WHENMODIFIED when a related
+    record changes a copied-in name, and two edits can share one second (PROTOCOL.md §17); what
+    Intacct returns now is the truth. A column the target lacks a value for but the source has
+    (a field just added by schema evolution) is filled in likewise.
     """
     data = [c for c in columns if not c.startswith("_")]
     differs = " OR ".join(f"NOT (t.`{c}` <=> s.`{c}`)" for c in data) or "false"
@@ -128,25 +127,8 @@ def newer_condition(cursor: str | None, columns: list[str]) -> str:
         parts += [
             f"s.{c} > t.{c}",
             f"(s.{c} <> t.{c} AND s.{c} > t.{c} - INTERVAL 1 HOUR)",  # the repeated DST hour
-            f"(t.{c} IS NULL AND s.{c} IS NULL AND ({differs}))",
+            f"((s.{c} <=> t.{c}) AND ({differs}))",
         ]
     else:
         parts.append(f"({differs})")
     return " OR ".join(parts)
-
-
-def merge_counts(result: DataFrame | None, table: DeltaTable) -> MergeCounts:
-    """Counts of the MERGE just run: its result row, else the commit's operationMetrics."""
-    row = result.first() if result is not None and result.columns else None
-    if row is not None and "num_inserted_rows" in row:
-        return MergeCounts(
-            int(row["num_inserted_rows"]),
-            int(row["num_updated_rows"]),
-            int(row["num_deleted_rows"]),
-        )
-    metrics = table.history(1).select("operationMetrics").first()[0] or {}
-    return MergeCounts(
-        int(metrics.get("numTargetRowsInserted", 0)),
-        int(metrics.get("numTargetRowsUpdated", 0)),
-        int(metrics.get("numTargetRowsDeleted", 0)),
-    )

@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 STATUSES = ("running", "succeeded", "failed", "skipped")
-MODES = ("full", "incremental", "backfill")
+MODES = ("full", "incremental", "backfill", "run")
+RUN_OBJECT = "_run"  # the row that carries a whole run's totals and run-level warnings
 
 
 def sums_json(sums: Mapping[str, Decimal]) -> str:
@@ -23,7 +24,7 @@ def sums_json(sums: Mapping[str, Decimal]) -> str:
     return json.dumps({k: str(v) for k, v in sums.items()}, sort_keys=True)
 
 
-def _sums(text: str | None) -> dict[str, Decimal]:
+def parse_sums(text: str | None) -> dict[str, Decimal]:
     return {k: Decimal(v) for k, v in json.loads(text).items()} if text else {}
 
 
@@ -84,7 +85,8 @@ class RunRecord:
     rows_inserted: int = 0
     rows_updated: int = 0
     rows_deleted: int = 0
-    api_calls: int = 0
+    api_calls: int = 0  # every request: logins, lookups and data reads
+    transactions: int = 0  # the billable ones: query, readByQuery, readMore (PROTOCOL.md §12)
     pages: int = 0
     bytes: int = 0
     watermark_before: datetime | None = None
@@ -93,6 +95,9 @@ class RunRecord:
     warnings: list[str] = field(default_factory=list)
     reconciliation: Reconciliation | None = None
     keys_swept: bool = False  # a complete key set was compared this run
+    table_version: int | None = None  # the table's Delta version after this run's writes
+    fields_hash: str | None = None  # the fields read (lookup minus skipped), to spot changes
+    source_digest: str | None = None  # content digest of a full read (objects read in full)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -115,7 +120,7 @@ class RunRecord:
         plain = {
             f.name: getattr(self, f.name)
             for f in fields(self)
-            if f.name not in ("table", "warnings", "reconciliation", "keys_swept")
+            if f.name not in ("table", "warnings", "reconciliation")
         }
         return {
             **plain,
@@ -140,8 +145,8 @@ class RunRecord:
                 row["object"],
                 row["source_count"],
                 row["target_count"],
-                _sums(row.get("source_sums")),
-                _sums(row.get("target_sums")),
+                parse_sums(row.get("source_sums")),
+                parse_sums(row.get("target_sums")),
                 api_calls=row.get("reconcile_api_calls") or 0,
             )
         names = {f.name for f in fields(cls)} - {"warnings", "reconciliation"}

@@ -11,9 +11,6 @@ import logging
 from dataclasses import dataclass
 
 import pyarrow as pa
-from delta.tables import DeltaTable, DeltaTableBuilder
-from py4j.protocol import Py4JError
-from pyspark.errors import AnalysisException
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 
@@ -24,6 +21,7 @@ from intacct_sync.lake.errors import (
     TableCreateError,
 )
 from intacct_sync.lake.names import TableNames, check_identifier
+from intacct_sync.lake.sql import quote_string
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +31,14 @@ AUDIT_FIELDS: tuple[T.StructField, ...] = (
     T.StructField("_synced_at", T.TimestampType(), True),
     T.StructField("_run_id", T.StringType(), True),
 )
-AUDIT_COLUMNS = tuple(f.name for f in AUDIT_FIELDS)
+# History mode keeps one row per version: when it became the current one, until when, and
+# whether it still is (a deleted record's last version is closed).
+HISTORY_FIELDS: tuple[T.StructField, ...] = (
+    T.StructField("_valid_from", T.TimestampType(), True),
+    T.StructField("_valid_to", T.TimestampType(), True),
+    T.StructField("_is_current", T.BooleanType(), True),
+)
+AUDIT_COLUMNS = tuple(f.name for f in AUDIT_FIELDS + HISTORY_FIELDS)
 
 
 def column_name(intacct_name: str) -> str:
@@ -63,9 +68,14 @@ def spark_type(arrow_type: pa.DataType) -> T.DataType:
     )
 
 
-def spark_schema(schema: pa.Schema, audit: bool = True) -> T.StructType:
-    """Spark schema of a table holding these Arrow fields (renamed) and the audit columns."""
-    fields = [T.StructField(column_name(f.name), spark_type(f.type), True) for f in schema]
+def spark_schema(schema: pa.Schema, audit: bool = True, history: bool = False) -> T.StructType:
+    """Spark schema of a table holding these Arrow fields (renamed) and the audit columns.
+
+    A field's ``label`` metadata (Intacct's lookup LABEL) becomes the column's comment.
+    """
+    fields = [
+        T.StructField(column_name(f.name), spark_type(f.type), True, _comment(f)) for f in schema
+    ]
     names = [f.name for f in fields]
     clashes = sorted({n for n in names if names.count(n) > 1})
     if clashes:
@@ -73,7 +83,13 @@ def spark_schema(schema: pa.Schema, audit: bool = True) -> T.StructType:
             f"Intacct fields map to the same column name: {clashes}; skip one of the fields "
             "(skip_fields) so each column has one source"
         )
-    return T.StructType(fields + (list(AUDIT_FIELDS) if audit else []))
+    extra = (list(AUDIT_FIELDS) if audit else []) + (list(HISTORY_FIELDS) if history else [])
+    return T.StructType(fields + extra)
+
+
+def _comment(field: pa.Field) -> dict[str, str] | None:
+    label = (field.metadata or {}).get(b"label")
+    return {"comment": label.decode("utf-8")} if label else None
 
 
 def fits(old: T.DataType, new: T.DataType) -> bool:
@@ -106,11 +122,16 @@ class Evolution:
 
 
 def ensure_table(
-    spark: SparkSession, names: TableNames, table: str, wanted: T.StructType, key: str
+    spark: SparkSession,
+    names: TableNames,
+    table: str,
+    wanted: T.StructType,
+    key: str,
+    comment: str | None = None,
 ) -> Evolution:
     """Create the Delta table, or add the columns it lacks; refuse lossy type changes."""
     if not names.exists(spark, table):
-        create_table(spark, names, table, wanted, key)
+        create_table(spark, names, table, wanted, key, comment)
         return Evolution(True, (), wanted)
     current = spark.table(names.qualified(table)).schema
     have = {f.name: f.dataType for f in current}
@@ -119,11 +140,12 @@ def ensure_table(
         _widen(spark, names.qualified(table), f.name, have[f.name], f.dataType)
     missing = [f for f in wanted if f.name not in have]
     if missing:
-        cols = ", ".join(f"`{f.name}` {f.dataType.simpleString()}" for f in missing)
+        cols = ", ".join(_column_ddl(f) for f in missing)
         spark.sql(f"ALTER TABLE {names.qualified(table)} ADD COLUMNS ({cols})")
         log.info("added columns to %s: %s", names.qualified(table), [f.name for f in missing])
     if narrower or missing:
         current = spark.table(names.qualified(table)).schema
+    set_comments(spark, names.qualified(table), wanted, current)
     return Evolution(False, tuple(f.name for f in missing), current)
 
 
@@ -140,36 +162,43 @@ def _widen(spark: SparkSession, table: str, column: str, old: T.DataType, new: T
 
 
 def create_table(
-    spark: SparkSession, names: TableNames, table: str, schema: T.StructType, key: str | None
+    spark: SparkSession,
+    names: TableNames,
+    table: str,
+    schema: T.StructType,
+    key: str | None,
+    comment: str | None = None,
 ) -> None:
-    """``createIfNotExists`` with change data feed on; liquid clustering by the key if possible."""
+    """``CREATE TABLE IF NOT EXISTS ... USING delta``: change data feed on, liquid clustering
+    by the key where the runtime has it, the table and column comments for analysts.
+
+    Plain SQL, so it runs the same on classic Spark, Spark Connect and Databricks.
+    """
     names.ensure_schema(spark)
-
-    def builder() -> DeltaTableBuilder:
-        return (
-            DeltaTable.createIfNotExists(spark)
-            .tableName(names.qualified(table))
-            .addColumns(schema)
-            .comment(f"intacct-sync: {table}")
-            .property("delta.enableChangeDataFeed", "true")
-        )
-
+    columns = ", ".join(_column_ddl(f) for f in schema)
+    about = f" COMMENT {quote_string(comment)}" if comment else ""
+    properties = " TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true')"
+    base = f"CREATE TABLE IF NOT EXISTS {names.qualified(table)} ({columns}) USING delta"
     # local import: merge -> staging -> schema
     from intacct_sync.lake.merge import is_conflict, with_conflict_retry
 
-    if key:
-        try:
-            with_conflict_retry(lambda: builder().clusterBy(key).execute())
-            return
-        except (AttributeError, AnalysisException, Py4JError) as exc:
-            if is_conflict(exc):  # a race another writer is still winning, not a clustering gap
-                raise
-            # Liquid clustering needs Delta 3.1+ (or a recent Databricks runtime); without it the
-            # table is still correct, only MERGE pruning by key is lost.
-            log.warning("liquid clustering unavailable for %s, created unclustered: %s", table, exc)
-    # Two runs may create the same table at once: the loser's retry finds it there (no-op).
     try:
-        with_conflict_retry(lambda: builder().execute())
+        if key:
+            try:
+                clustered = f"{base} CLUSTER BY (`{key}`){about}{properties}"
+                with_conflict_retry(lambda: spark.sql(clustered))
+                return
+            except CommitConflict:
+                raise
+            except Exception as exc:  # noqa: BLE001 - an older Delta without CLUSTER BY
+                if is_conflict(exc):
+                    raise
+                # Liquid clustering needs Delta 3.1+ (or a recent Databricks runtime); without it
+                # the table is still correct, only MERGE pruning by key is lost.
+                log.warning(
+                    "liquid clustering unavailable for %s, created unclustered: %s", table, exc
+                )
+        with_conflict_retry(lambda: spark.sql(f"{base}{about}{properties}"))
     except CommitConflict as exc:
         raise TableCreateError(
             f"could not create table {names.qualified(table)}: its folder is not empty and holds "
@@ -177,3 +206,22 @@ def create_table(
             "killed mid-create); rerun once other runs have ended, and if it persists remove that "
             "table's empty folder"
         ) from exc
+
+
+def _column_ddl(field: T.StructField) -> str:
+    text = f"`{field.name}` {field.dataType.simpleString()}"
+    comment = (field.metadata or {}).get("comment")
+    return f"{text} COMMENT {quote_string(comment)}" if comment else text
+
+
+def set_comments(
+    spark: SparkSession, table: str, wanted: T.StructType, current: T.StructType
+) -> None:
+    """Column comments the table lacks or has differently (labels from Intacct's lookup)."""
+    have = {f.name: (f.metadata or {}).get("comment") for f in current}
+    for f in wanted:
+        comment = (f.metadata or {}).get("comment")
+        if comment and f.name in have and have[f.name] != comment:
+            spark.sql(
+                f"ALTER TABLE {table} ALTER COLUMN `{f.name}` COMMENT {quote_string(comment)}"
+            )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -104,11 +105,15 @@ class Stage:
         staging_dir: str | None = None,
     ) -> None:
         self.spark, self.names, self.transfer = spark, names, transfer
-        self.stage_table = names.qualified(f"_stage_{table}")
+        # Unique per load (two runs never share one) and stamped, so a stage a crash left behind
+        # is recognised by its age and dropped by the next run (``drop_stale``).
+        name = stage_name(table)
+        self.stage_table = names.qualified(name)
         self.directory: Path | None = None
         if transfer == "parquet":
             root = Path(staging_dir or default_staging_dir(spark))
-            self.directory = root / f"{table}-{uuid.uuid4().hex}"
+            # Spark skips paths that start with "_" or ".": the folder drops the underscore.
+            self.directory = root / name.lstrip("_")
         self.pending: pa.Table | None = None
         self.staged = 0  # chunks already handed to Spark's staging
 
@@ -154,6 +159,58 @@ class Stage:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+STAGE_PREFIX = "_stage_"
+_STAMP = "%Y%m%d%H%M%S"
+
+
+def stage_name(table: str, now: datetime | None = None) -> str:
+    """``_stage_<table>_<UTC yyyymmddHHMMSS>_<random>``: unique, and its age readable."""
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return f"{STAGE_PREFIX}{table}_{moment:{_STAMP}}_{uuid.uuid4().hex[:6]}"
+
+
+def stage_age(name: str, now: datetime) -> timedelta | None:
+    """How old a stage is by its name; None for a name that is not a stage's."""
+    parts = name.rsplit("_", 2)
+    if not name.lstrip("_").startswith(STAGE_PREFIX.lstrip("_")) or len(parts) != 3:
+        return None
+    try:
+        made = datetime.strptime(parts[1], _STAMP).replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return now - made
+
+
+def drop_stale(
+    spark: SparkSession,
+    names: TableNames,
+    staging_dir: str | None,
+    older_than: timedelta,
+    now: datetime | None = None,
+) -> list[str]:
+    """Drop the staging tables and folders that crashed runs left behind; returns their names.
+
+    A stage lives only while one object loads, and an object stops at its time budget, so a
+    stage older than that belongs to a run that died.
+    """
+    now = now or datetime.now(timezone.utc)
+    dropped: list[str] = []
+    if spark.catalog.databaseExists(names.schema):
+        for table in spark.catalog.listTables(names.schema):
+            age = stage_age(table.name, now)
+            if age is not None and age > older_than:
+                spark.sql(f"DROP TABLE IF EXISTS {names.qualified(table.name)}")
+                dropped.append(table.name)
+    root = Path(staging_dir) if staging_dir else None
+    if root is not None and root.is_dir():
+        for folder in root.iterdir():
+            age = stage_age(folder.name, now)
+            if age is not None and age > older_than:
+                shutil.rmtree(folder, ignore_errors=True)
+                dropped.append(folder.name)
+    return dropped
 
 
 def default_staging_dir(spark: SparkSession) -> str:

@@ -1,29 +1,45 @@
-"""Arrow pages -> one Delta table: MERGE (insert / update only if newer), append, deletes."""
+"""Arrow pages -> one Delta table: MERGE (only newer), history versions, deletes.
+
+Every operation is a SQL statement over a temporary view (``lake/sql.py``), so the writer runs
+unchanged on classic Spark, Spark Connect and Databricks. Nothing is written until the first
+page with rows arrives: an object whose window holds no change costs no Delta operation.
+"""
+
+# ruff: noqa: S608 -- SQL holds only checked identifiers (names.py) and generated view names.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from delta.tables import DeltaTable
-from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from intacct_sync.lake.errors import EmptyKeySet, MissingKeys
-from intacct_sync.lake.merge import (
-    MergeCounts,
-    dedupe,
-    merge_counts,
-    newer_condition,
-    with_conflict_retry,
-)
+from intacct_sync.lake.history import HistoryTable
+from intacct_sync.lake.merge import dedupe, newer_condition, with_conflict_retry
 from intacct_sync.lake.names import TableNames
 from intacct_sync.lake.options import Transfer, WriterOptions
-from intacct_sync.lake.schema import AUDIT_COLUMNS, column_name, ensure_table, spark_schema
+from intacct_sync.lake.schema import (
+    AUDIT_COLUMNS,
+    Evolution,
+    column_name,
+    ensure_table,
+    spark_schema,
+)
+from intacct_sync.lake.sql import (
+    MergeCounts,
+    last_commit,
+    merge_counts,
+    num_files,
+    quote_string,
+    temp_view,
+    timestamp_literal,
+)
 from intacct_sync.lake.staging import SEQ, Stage, chunks, default_transfer
 
 KEY = "_key"  # the one column of a staged key set
@@ -37,7 +53,7 @@ class LoadResult:
     inserted: int
     updated: int
     deleted: int = 0
-    unchanged: int | None = None  # rows MERGE matched and left alone (None if not known)
+    written: bool = False  # a Delta commit was made (False: nothing to write, nothing touched)
 
 
 class TableWriter:
@@ -45,7 +61,7 @@ class TableWriter:
 
     >>> writer = TableWriter(spark, names, "ap_bill", key="RECORDNO", cursor="WHENMODIFIED")
     >>> writer.load(pages, schema, run_id="r1", synced_at=now)  # doctest: +SKIP
-    LoadResult(rows_in=2000, inserted=1990, updated=10, deleted=0, unchanged=0)
+    LoadResult(rows_in=2000, inserted=1990, updated=10, deleted=0, written=True)
     """
 
     def __init__(
@@ -66,6 +82,36 @@ class TableWriter:
         self.chunk_rows, self.staging_dir = options.chunk_rows, options.staging_dir
         self.transfer: Transfer = options.transfer or default_transfer(options.staging_dir)
         self.retry_attempts = options.retry_attempts
+        self.staging_names = (
+            TableNames(names.catalog, options.staging_schema, local=names.local)
+            if options.staging_schema
+            else names
+        )
+        self.history = HistoryTable(self) if self.mode == "history" else None
+
+    # --- the table ------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.names.exists(self.spark, self.table)
+
+    def ensure(self, schema: pa.Schema, comment: str | None = None) -> Evolution:
+        """Create the table, or add the columns it lacks (and their comments)."""
+        wanted = self._wanted(schema)
+        return ensure_table(self.spark, self.names, self.table, wanted, self.key, comment)
+
+    def version(self) -> int:
+        """The table's newest Delta version (one metadata read)."""
+        return last_commit(self.spark, self.qualified)[0]
+
+    def _wanted(self, schema: pa.Schema) -> T.StructType:
+        wanted = spark_schema(schema, history=self.history is not None)
+        if self.key not in wanted.names:
+            raise MissingKeys(
+                f"{self.table}: key {self.key} is not among the fields {wanted.names}"
+            )
+        return wanted
+
+    # --- rows -----------------------------------------------------------------------------
 
     def load(
         self,
@@ -75,82 +121,77 @@ class TableWriter:
         run_id: str,
         entity: str = "",
         synced_at: datetime,
+        comment: str | None = None,
     ) -> LoadResult:
-        """MERGE (or append) the pages in one commit to the target; returns the commit's counts."""
-        wanted = spark_schema(schema)
-        if self.key not in wanted.names:
-            raise MissingKeys(
-                f"{self.table}: key {self.key} is not among the fields {wanted.names}"
-            )
-        evolution = ensure_table(self.spark, self.names, self.table, wanted, self.key)
+        """MERGE the pages in one commit to the target; returns the commit's counts.
+
+        The table is prepared only once a page with rows has arrived (the pages keep coming
+        meanwhile); no rows, no Delta operation.
+        """
+        pending = _first_with_rows(iter(batches))
+        if pending is None:
+            return LoadResult(0, 0, 0)
+        evolution = self.ensure(schema, comment)
         types = {f.name: f.dataType for f in evolution.schema}
         data = T.StructType(
-            [T.StructField(f.name, types[f.name]) for f in wanted if f.name not in AUDIT_COLUMNS]
+            [
+                T.StructField(f.name, types[f.name])
+                for f in spark_schema(schema)
+                if f.name not in AUDIT_COLUMNS
+            ]
         )
         rows_in = 0
         keys: list[pa.Array | pa.ChunkedArray] = []
-        with Stage(self.spark, self.names, self.table, self.transfer, self.staging_dir) as stage:
-            for chunk in chunks(batches, data, self.chunk_rows):
+        stage = Stage(self.spark, self.staging_names, self.table, self.transfer, self.staging_dir)
+        with stage:
+            for chunk in chunks(pending, data, self.chunk_rows):
                 if chunk.column(self.key).null_count:
                     # A null key never matches in MERGE: it would insert a duplicate every run.
                     raise MissingKeys(f"{self.table}: rows without a {self.key} in the source")
                 rows_in += chunk.num_rows
                 keys.append(chunk.column(self.key))
                 stage.add(chunk)
-            if stage.empty:
-                return LoadResult(0, 0, 0)
             source = _with_audit(stage.dataframe(), run_id, entity, synced_at)
-            if self.mode == "append":
-                return self._append(source, rows_in)
+            if self.history is not None:
+                return self.history.load(source, rows_in)
             return self._merge(source, rows_in, unique_keys=_distinct(keys) == rows_in)
 
-    def _append(self, source: DataFrame, rows_in: int) -> LoadResult:
-        rows = source.drop(SEQ)
-
-        def write() -> None:
-            rows.write.format("delta").mode("append").saveAsTable(self.qualified)
-
-        with_conflict_retry(write, self.retry_attempts)
-        return LoadResult(rows_in, rows_in, 0)
-
-    def _merge(self, source: DataFrame, rows_in: int, unique_keys: bool = False) -> LoadResult:
-        rows = dedupe(source, self.key, self.cursor)
+    def _merge(self, source: DataFrame, rows_in: int, unique_keys: bool) -> LoadResult:
+        # Distinct keys need no dedupe: the window sort is a shuffle of the whole source.
+        rows = source.drop(SEQ) if unique_keys else dedupe(source, self.key, self.cursor)
         columns = rows.columns
         condition = newer_condition(self.cursor, columns)
-        values = {c: F.col(f"s.`{c}`") for c in columns}
-        target = DeltaTable.forName(self.spark, self.qualified)
-        first_loads: list[bool] = []
+        assign = ", ".join(f"t.`{c}` = s.`{c}`" for c in columns)
+        names = ", ".join(f"`{c}`" for c in columns)
+        values = ", ".join(f"s.`{c}`" for c in columns)
 
         def merge() -> MergeCounts:
-            first_loads.clear()
-            if unique_keys and self._first_load(source, target):
-                first_loads.append(True)
+            if unique_keys and self._first_load(source):
                 return MergeCounts(inserted=rows_in)
-            result = (
-                target.alias("t")
-                .merge(rows.alias("s"), f"t.`{self.key}` = s.`{self.key}`")
-                .whenMatchedUpdate(condition=condition, set=values)
-                .whenNotMatchedInsert(values=values)
-                .execute()
-            )
-            return merge_counts(result, target)
+            with temp_view(rows) as view:
+                result = self.spark.sql(
+                    f"MERGE INTO {self.qualified} t USING {view} s "
+                    f"ON t.`{self.key}` = s.`{self.key}` "
+                    f"WHEN MATCHED AND ({condition}) THEN UPDATE SET {assign} "
+                    f"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})"
+                )
+                return merge_counts(result)
 
         counts = with_conflict_retry(merge, self.retry_attempts)
-        unchanged = 0 if first_loads else self._unchanged(target, counts)
-        return LoadResult(rows_in, counts.inserted, counts.updated, 0, unchanged)
+        return LoadResult(rows_in, counts.inserted, counts.updated, written=True)
 
-    def _first_load(self, source: DataFrame, target: DeltaTable) -> bool:
+    def _first_load(self, source: DataFrame) -> bool:
         """Into an empty table, rows with distinct keys are appended: no join, no shuffle.
 
         A MERGE into nothing only inserts, so the result is the same. Two runs doing this at
         once would both append; Delta's idempotent-write options prevent it: both tag the commit
         with the same application id and the table version they found empty, so the second
-        commit fails with ``ConcurrentTransactionException``, is rerun by the conflict retry,
+        commit fails with a concurrent-transaction conflict, is rerun by the conflict retry,
         finds the table no longer empty and MERGEs. False when the table has data.
         """
-        if target.detail().select("numFiles").first()[0]:
+        if num_files(self.spark, self.qualified):
             return False
-        version = target.history(1).select("version").first()[0]
+        version = self.version()
         (
             source.drop(SEQ)
             .write.format("delta")
@@ -161,16 +202,7 @@ class TableWriter:
         )
         return True
 
-    def _unchanged(self, target: DeltaTable, counts: MergeCounts) -> int | None:
-        metrics = target.history(1).select("operation", "operationMetrics").first()
-        if metrics is None or metrics[0] != "MERGE":
-            return None
-        m = metrics[1] or {}
-        ours = (str(counts.inserted), str(counts.updated)) == (
-            m.get("numTargetRowsInserted"),
-            m.get("numTargetRowsUpdated"),
-        )
-        return int(m["numSourceRows"]) - counts.inserted - counts.updated if ours else None
+    # --- deletes --------------------------------------------------------------------------
 
     def mark_deleted(
         self, keys: Iterable[int] | pa.Array, *, run_id: str, synced_at: datetime
@@ -193,19 +225,19 @@ class TableWriter:
     def _delete_matching(
         self, column: str, keys: DataFrame, run_id: str, synced_at: datetime
     ) -> int:
-        if not self.names.exists(self.spark, self.table):
+        if not self.exists():
             return 0
-        target = DeltaTable.forName(self.spark, self.qualified)
+        live = self._live_condition()
+        action = self._delete_action(run_id, synced_at)
 
         def merge() -> MergeCounts:
-            builder = target.alias("t").merge(keys.alias("s"), f"t.`{column}` = s.{KEY}")
-            if self.hard_delete:
-                builder = builder.whenMatchedDelete()
-            else:
-                builder = builder.whenMatchedUpdate(
-                    condition="NOT coalesce(t._deleted, false)", set=_deleted_set(run_id, synced_at)
+            with temp_view(keys, "keys") as view:
+                return merge_counts(
+                    self.spark.sql(
+                        f"MERGE INTO {self.qualified} t USING {view} s "
+                        f"ON t.`{column}` = s.{KEY} WHEN MATCHED AND {live} THEN {action}"
+                    )
                 )
-            return merge_counts(builder.execute(), target)
 
         counts = with_conflict_retry(merge, self.retry_attempts)
         return counts.deleted if self.hard_delete else counts.updated
@@ -223,40 +255,61 @@ class TableWriter:
 
         ``entity`` limits the sweep to that entity's rows. An empty key set would delete the whole
         table, which is almost always a failed read: it is refused unless ``allow_empty``.
+        Returns the rows deleted; when none is missing, nothing is committed.
         """
-        if not self.names.exists(self.spark, self.table):
+        if not self.exists():
             return 0
         key_table = f"{self.table}_keys"
-        with Stage(self.spark, self.names, key_table, self.transfer, self.staging_dir) as stage:
+        stage = Stage(self.spark, self.staging_names, key_table, self.transfer, self.staging_dir)
+        with stage:
             for part in _key_chunks(live_keys, self.chunk_rows):
                 stage.add(part)
             if stage.empty and not allow_empty:
                 raise EmptyKeySet(
-                    f"{self.table}: sweep_keys got no keys; refusing to delete every row "
+                    f"{self.table}: the key sweep got no keys; refusing to delete every row "
                     "(pass allow_empty=True if the object really is empty)"
                 )
             keys = stage.dataframe() if not stage.empty else self._key_frame([])
             return self._sweep(keys.select(KEY).distinct(), run_id, synced_at, entity)
 
     def _sweep(self, keys: DataFrame, run_id: str, synced_at: datetime, entity: str | None) -> int:
-        target = DeltaTable.forName(self.spark, self.qualified)
-        scope = "NOT coalesce(t._deleted, false)"
-        scope_col = F.expr(scope)
+        scope = self._live_condition()
         if entity is not None:
-            scope_col = scope_col & (F.col("t._entity") == F.lit(entity))
+            scope += f" AND t._entity = {quote_string(entity)}"
+        # Look before writing: a sweep that finds nothing missing commits nothing.
+        live = self.spark.table(self.qualified).alias("t").where(scope)
+        gone = live.join(keys, F.col(f"t.`{self.key}`") == F.col(KEY), "left_anti")
+        if gone.limit(1).count() == 0:
+            return 0
+        action = self._delete_action(run_id, synced_at)
 
         def merge() -> MergeCounts:
-            builder = target.alias("t").merge(keys.alias("s"), f"t.`{self.key}` = s.{KEY}")
-            if self.hard_delete:
-                builder = builder.whenNotMatchedBySourceDelete(condition=scope_col)
-            else:
-                builder = builder.whenNotMatchedBySourceUpdate(
-                    condition=scope_col, set=_deleted_set(run_id, synced_at)
+            with temp_view(keys, "keys") as view:
+                return merge_counts(
+                    self.spark.sql(
+                        f"MERGE INTO {self.qualified} t USING {view} s "
+                        f"ON t.`{self.key}` = s.{KEY} "
+                        f"WHEN NOT MATCHED BY SOURCE AND {scope} THEN {action}"
+                    )
                 )
-            return merge_counts(builder.execute(), target)
 
         counts = with_conflict_retry(merge, self.retry_attempts)
         return counts.deleted if self.hard_delete else counts.updated
+
+    def _live_condition(self) -> str:
+        current = " AND coalesce(t._is_current, true)" if self.history is not None else ""
+        return f"NOT coalesce(t._deleted, false){current}"
+
+    def _delete_action(self, run_id: str, synced_at: datetime) -> str:
+        if self.hard_delete and self.history is None:
+            return "DELETE"
+        stamp = timestamp_literal(synced_at)
+        closing = (
+            f", t._valid_to = {stamp}, t._is_current = false" if self.history is not None else ""
+        )
+        return (
+            f"UPDATE SET t._deleted = true, t._synced_at = {stamp}, t._run_id = '{run_id}'{closing}"
+        )
 
     def _key_frame(self, keys: Iterable[int] | pa.Array) -> DataFrame:
         array = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.int64())
@@ -264,13 +317,26 @@ class TableWriter:
         return self.spark.createDataFrame(table).distinct()
 
     def live_dataframe(self) -> DataFrame:
-        """The table's rows that are not soft-deleted."""
-        return self.spark.table(self.qualified).where("NOT coalesce(_deleted, false)")
+        """The table's rows that are not soft-deleted (history tables: the current versions)."""
+        return self.spark.table(self.qualified).alias("t").where(self._live_condition())
 
 
 # At the top level a record's owning entity is its MEGAENTITYID (empty for shared records);
 # an entity session's rows belong to that entity (PROTOCOL.md §10).
 OWNER_COLUMN = "megaentityid"
+
+
+def _first_with_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch] | None:
+    """The batches from the first one with rows on, or None when none has any."""
+    for batch in batches:
+        if batch.num_rows:
+            return _chain(batch, batches)
+    return None
+
+
+def _chain(first: pa.RecordBatch, rest: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    yield first
+    yield from rest
 
 
 def _with_audit(source: DataFrame, run_id: str, entity: str, synced_at: datetime) -> DataFrame:
@@ -284,14 +350,6 @@ def _with_audit(source: DataFrame, run_id: str, entity: str, synced_at: datetime
         F.lit(synced_at).cast("timestamp").alias("_synced_at"),
         F.lit(run_id).alias("_run_id"),
     )
-
-
-def _deleted_set(run_id: str, synced_at: datetime) -> dict[str, Column]:
-    return {
-        "_deleted": F.lit(True),
-        "_synced_at": F.lit(synced_at).cast("timestamp"),
-        "_run_id": F.lit(run_id),
-    }
 
 
 def _key_chunks(live_keys: Iterable[pa.Array], chunk_rows: int) -> Iterable[pa.Table]:
