@@ -25,12 +25,11 @@ def _refusal(emu, sid, obj: str, fields: list[str]) -> str:
 def test_query_refuses_with_the_exact_shape_in_select_order(emulator_module):
     emu = emulator_module
     sid = session(emu)
-    assert _refusal(emu, sid, "APBILL", ["RECORDNO", "PAYTOCONTACTNAME", "RETURNTOCONTACTNAME"]) == (
-        "The following fields cannot be queried: [ apbill: [PAYTOCONTACTNAME, RETURNTOCONTACTNAME] ]"
-    )
-    assert _refusal(emu, sid, "APBILL", ["RETURNTOCONTACTNAME", "VENDORID", "PAYTOCONTACTNAME"]) == (
-        "The following fields cannot be queried: [ apbill: [RETURNTOCONTACTNAME, PAYTOCONTACTNAME] ]"
-    )
+    head = "The following fields cannot be queried: "
+    text = _refusal(emu, sid, "APBILL", ["RECORDNO", "PAYTOCONTACTNAME", "RETURNTOCONTACTNAME"])
+    assert text == head + "[ apbill: [PAYTOCONTACTNAME, RETURNTOCONTACTNAME] ]"
+    text = _refusal(emu, sid, "APBILL", ["RETURNTOCONTACTNAME", "VENDORID", "PAYTOCONTACTNAME"])
+    assert text == head + "[ apbill: [RETURNTOCONTACTNAME, PAYTOCONTACTNAME] ]"
 
 
 @pytest.mark.parametrize("obj,fields", sorted(UNQUERYABLE.items()))
