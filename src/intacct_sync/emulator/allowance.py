@@ -36,6 +36,11 @@ class Allowance:
     def others(self) -> int:
         return self.load + self._burst
 
+    def set_limit(self, limit: int) -> None:
+        with self._cond:
+            self.limit = int(limit)
+            self._cond.notify_all()
+
     def set_load(self, load: int) -> None:
         with self._cond:
             self.load = max(int(load), 0)

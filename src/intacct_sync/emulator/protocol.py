@@ -64,7 +64,7 @@ class Gateway:
 
     @max_in_flight.setter
     def max_in_flight(self, limit: int) -> None:
-        self.allowance.limit = limit
+        self.allowance.set_limit(limit)
 
     def handle(self, path: str, body: bytes) -> env.Reply:
         root = _parse(body)
