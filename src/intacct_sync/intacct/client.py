@@ -6,38 +6,77 @@
 ...         handle(page.batch)
 ...     print(client.stats().calls)
 
-Per company, all clients made with ``for_entity`` share one HTTP session, one in-flight
-semaphore (default 2 requests, PROTOCOL.md §12) and one ``CallStats``.
+Per company, all clients made with ``for_entity`` share one HTTP session, one in-flight limit
+(default 2 requests, lowered to 1 for the run after a 200024, PROTOCOL.md §12, §17), one
+``CallStats`` (calls, billed transactions, notices: ``usage(tag)``) and one ``ReadMemory``
+(fields ``query`` refuses, page sizes that survived a 524: ``adaptive.py``).
+
+What the pipeline calls: ``readable_fields(spec)`` (the fields a read really returns: type the
+table with these), ``read_pages``, ``read_keys``, ``count``, ``summary``, ``audit_deletes`` /
+``audit_deletes_many`` (``AuditUnavailable`` when AUDITHISTORY cannot be read: sweep keys
+instead) and ``usage(tag)`` (a ``stats.Usage``: calls, transactions, bytes, logins, notices).
 """
 
 from __future__ import annotations
 
-import re
-import threading
 import time
-from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 import pyarrow as pa
 import requests
 
 from intacct_sync.intacct import envelope, reader
+from intacct_sync.intacct.adaptive import Adaptive, ReadMemory
+from intacct_sync.intacct.audit import deleted_keys
 from intacct_sync.intacct.errors import InvalidValue
 from intacct_sync.intacct.fields import Field, FieldType
-from intacct_sync.intacct.filters import And, Cmp, Filter
+from intacct_sync.intacct.filters import Filter
 from intacct_sync.intacct.gateway import Gateway
+from intacct_sync.intacct.limiter import InFlight
 from intacct_sync.intacct.metadata import Dimension, parse_dimensions, parse_lookup
 from intacct_sync.intacct.objects import ObjectSpec, ReadFunction
 from intacct_sync.intacct.options import ClientOptions
 from intacct_sync.intacct.paging import KeysetPaginator, OffsetPaginator, paginate
 from intacct_sync.intacct.records import Page, Window, data_int, raw_columns
 from intacct_sync.intacct.session import Credentials, SessionManager
-from intacct_sync.intacct.stats import StatsSnapshot
-from intacct_sync.intacct.values import TIMESTAMP_FORMAT, parse_decimal, to_arrow
+from intacct_sync.intacct.stats import StatsSnapshot, Usage
+from intacct_sync.intacct.values import parse_decimal, to_arrow
 from intacct_sync.intacct.window import WindowFilters
 
-_AUDIT_KEY = re.compile(r"^\s*(\d+)(?:--.*)?\s*$")  # "1234" or "1234--REC" (PROTOCOL.md §8)
+
+@dataclass(frozen=True)
+class _Company:
+    """What every client of one company shares (``for_entity``)."""
+
+    gateway: Gateway
+    memory: ReadMemory
+    adaptive: Adaptive
+
+    @classmethod
+    def build(cls, options: ClientOptions, transport: requests.Session | None) -> _Company:
+        gateway = Gateway(
+            timeout=options.timeout,
+            retry=options.retry,
+            limiter=InFlight(options.max_in_flight),
+            transport=transport,
+            max_response_bytes=options.max_response_bytes,
+        )
+        return cls.around(gateway, options)
+
+    @classmethod
+    def around(cls, gateway: Gateway, options: ClientOptions) -> _Company:
+        memory = ReadMemory(options.skip_fields)
+        adaptive = Adaptive(
+            memory,
+            gateway.stats.notice,
+            min_page_size=options.min_page_size,
+            pause=options.pause_after_heavy_page,
+            sleep=options.retry.sleep,
+        )
+        return cls(gateway, memory, adaptive)
 
 
 class IntacctClient:
@@ -53,17 +92,19 @@ class IntacctClient:
         transport: requests.Session | None = None,
         clock: Callable[[], float] = time.monotonic,
         _gateway: Gateway | None = None,
+        _company: _Company | None = None,
     ) -> None:
         self.options = options or ClientOptions()
         self.entity = entity or None
         self._endpoint_url, self._credentials, self._clock = endpoint_url, credentials, clock
-        self._gateway = _gateway or Gateway(
-            timeout=self.options.timeout,
-            retry=self.options.retry,
-            semaphore=threading.BoundedSemaphore(self.options.max_in_flight),
-            transport=transport,
-            max_response_bytes=self.options.max_response_bytes,
-        )
+        if _company is None:
+            _company = (
+                _Company.around(_gateway, self.options)
+                if _gateway is not None
+                else _Company.build(self.options, transport)
+            )
+        self._company = _company
+        self._gateway = _company.gateway
         self._session = SessionManager(
             self._gateway,
             credentials,
@@ -83,7 +124,8 @@ class IntacctClient:
 
     @property
     def max_in_flight(self) -> int:
-        return self.options.max_in_flight
+        """Requests in flight now: the configured number, or 1 after a 200024 (§17)."""
+        return self._gateway.limiter.limit
 
     def __repr__(self) -> str:
         return f"IntacctClient(entity={self.entity!r}, timezone={self.timezone!r})"
@@ -105,7 +147,7 @@ class IntacctClient:
             self.options,
             entity=entity_id,
             clock=self._clock,
-            _gateway=self._gateway,
+            _company=self._company,
         )
 
     @property
@@ -121,15 +163,57 @@ class IntacctClient:
         """(API calls, bytes) made under ``intacct.stats.scope(tag)``, logins included."""
         return self._gateway.stats.scoped(tag)
 
-    def _call(self, functions: list[envelope.Function], *, object: str | None = None):  # noqa: A002
-        return self._session.call(functions, object=object)
+    def usage(self, tag: str | None = None) -> Usage:
+        """Calls, billed transactions (§12), bytes, logins and notices made under
+        ``intacct.stats.scope(tag)``; the whole company's (every entity client) when None."""
+        return self._gateway.stats.usage(tag)
+
+    def notices(self, tag: str | None = None) -> tuple[str, ...]:
+        """What the client changed on its own under ``scope(tag)`` and what to do about it."""
+        return self.usage(tag).notices
+
+    def _call(self, functions: list[envelope.Function], *, object: str | None = None, **kw):  # noqa: A002
+        return self._session.call(functions, object=object, **kw)
 
     # --- metadata -------------------------------------------------------------------------
 
-    def lookup(self, object_name: str) -> list[Field]:
+    def lookup(self, object_name: str, *, include_skipped: bool = False) -> list[Field]:
+        """``object_name``'s fields per ``lookup``, less those this client will not select
+        (``skip_fields`` and fields ``query`` refused earlier in the run) unless asked."""
         response = self._call([envelope.lookup(object_name)], object=object_name)
         data = response.results[0].data
-        return parse_lookup(data.find("Type") if data is not None else None)
+        fields = parse_lookup(data.find("Type") if data is not None else None)
+        if include_skipped:
+            return fields
+        left_out = self._company.memory.left_out(object_name)
+        return [f for f in fields if f.name.upper() not in left_out]
+
+    def readable_fields(self, spec: ObjectSpec) -> list[Field]:
+        """The fields a read of ``spec`` really returns: type the table with these.
+
+        ``lookup`` lists some fields ``query`` refuses (PROTOCOL.md §17). The first time in a
+        run, a 1-row query of every field finds them (one billed transaction); they are left
+        out from then on, with a notice. readByQuery objects need no probe.
+        """
+        fields = self.lookup(spec.name)
+        if spec.read_function is ReadFunction.QUERY and spec.name not in self._probed:
+            probe = KeysetPaginator(
+                spec.name,
+                reader.select_list(fields, spec.key),
+                None,
+                key=spec.key,
+                page_size=1,
+                showprivate=self._showprivate,
+            )
+            self._company.adaptive(self._call, probe, probe.first())
+            self._probed.add(spec.name)
+            left_out = self._company.memory.left_out(spec.name)
+            fields = [f for f in fields if f.name.upper() not in left_out]
+        return fields
+
+    @property
+    def _probed(self) -> set[str]:
+        return self._company.memory.probed
 
     def dimensions(self) -> list[Dimension]:
         response = self._call([envelope.get_dimensions()])
@@ -152,6 +236,7 @@ class IntacctClient:
                 window,
                 tz=self.timezone,
                 page_size=min(size, envelope.READ_BY_QUERY_MAX_PAGE),
+                left_out=self._company.memory.left_out(spec.name),
             )
         else:
             yield from reader.query_pages(
@@ -162,7 +247,8 @@ class IntacctClient:
                 tz=self.timezone,
                 page_size=size,
                 showprivate=self._showprivate,
-                streams=self.max_in_flight,
+                streams=lambda: self.max_in_flight,
+                adaptive=self._company.adaptive,
             )
 
     def count(
@@ -256,35 +342,33 @@ class IntacctClient:
             page_size=self.page_size,
             showprivate=self._showprivate,
         )
-        for chunk in paginate(self._call, keys):
+        for chunk in paginate(self._call, keys, self._company.adaptive):
             column = raw_columns(chunk.records, [spec.key])[0]
             yield to_arrow(column, FieldType.INTEGER, object_name=spec.name, name=spec.key)
 
     def audit_deletes(self, spec: ObjectSpec, since: datetime, until: datetime) -> list[int]:
         """Keys of ``spec`` records deleted in ``[since, until]`` per AUDITHISTORY (§9).
 
-        ACCESSTIME is kept in GMT whatever the company time zone (PROTOCOL.md §7), so the
-        bounds are sent in UTC. Raises ``PermissionDenied`` if the user may not read it.
+        Raises ``AuditUnavailable`` when AUDITHISTORY cannot be read this run: a permission
+        (``AuditPermissionDenied``, also a ``PermissionDenied``) or the gateway's DL02000001
+        hiccup twice on a page (``audit.py``). Either way a key sweep finds the deletes.
         """
-        bounds = [t.astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT) for t in (since, until)]
-        base = And(
-            Cmp("equalto", "OBJECTTYPE", spec.audit_object_type),
-            Cmp("equalto", "ACCESSMODE", "D"),
-            Cmp("between", "ACCESSTIME", *bounds),
-        )
-        keys: set[int] = set()
-        audit = KeysetPaginator(
-            "AUDITHISTORY",
-            ["OBJECTKEY", "ID", "ACCESSTIME"],
-            base,
-            key="ID",
-            cursor="ACCESSTIME",
+        return self.audit_deletes_many([spec], since, until)[spec.name]
+
+    def audit_deletes_many(
+        self, specs: Iterable[ObjectSpec], since: datetime, until: datetime
+    ) -> dict[str, list[int]]:
+        """{object name: sorted deleted keys} for several objects in ONE AUDITHISTORY query
+        (``OBJECTTYPE in (...)``, keyset pages); every object is in the answer. Same errors as
+        ``audit_deletes``."""
+        types = {spec.audit_object_type: spec.name for spec in specs}
+        if not types:
+            return {}
+        return deleted_keys(
+            self._call,
+            types,
+            since,
+            until,
             page_size=self.page_size,
             showprivate=self._showprivate,
         )
-        for chunk in paginate(self._call, audit):
-            for text in raw_columns(chunk.records, ["OBJECTKEY"])[0]:
-                match = _AUDIT_KEY.match(text or "")
-                if match:
-                    keys.add(int(match.group(1)))
-        return sorted(keys)
