@@ -8,6 +8,7 @@ and ``secrets.py`` reads the environment.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -82,6 +83,9 @@ class Settings:
     exclude: tuple[str, ...] = ()
     discover_udds: bool = True
     append_objects: tuple[str, ...] = ()  # keep every version instead of MERGE
+    # Fields never selected, per object (query refuses some that lookup lists, PROTOCOL.md §17).
+    # YAML {APBILL: [PAYTOCONTACTNAME]}; env JSON or APBILL:PAYTOCONTACTNAME|RETURNTOCONTACTNAME
+    skip_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     # how
     full_refresh: bool = False
     backfill_from: date | None = None
@@ -111,6 +115,7 @@ class Settings:
             timezone=self.timezone,
             max_in_flight=self.max_in_flight,
             page_size=self.page_size,
+            skip_fields=self.skip_fields,
             **overrides,
         )
 
@@ -286,6 +291,8 @@ def _coerce(name: str, value: Any) -> Any:
                 if isinstance(value, timedelta)
                 else timedelta(**{_DURATIONS[name]: float(value)})
             )
+        if name == "skip_fields":
+            return skip_fields(value)
         if name == "backfill_from":
             return (
                 value
@@ -295,6 +302,30 @@ def _coerce(name: str, value: Any) -> Any:
     except (TypeError, ValueError):
         raise ConfigError(f"setting {name} has a bad value {value!r}.") from None
     return value
+
+
+def skip_fields(value: Any) -> dict[str, tuple[str, ...]]:
+    """``{OBJ: [F1, F2]}`` from YAML, or env text: JSON, or ``OBJ:F1|F2,OBJ2:F3``."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("{"):
+            value = json.loads(text)
+        else:
+            value = {}
+            for part in filter(None, (p.strip() for p in text.split(","))):
+                obj, colon, names = part.partition(":")
+                if not colon or not obj.strip():
+                    raise ValueError(part)
+                value.setdefault(obj.strip(), []).extend(names.split("|"))
+    if not isinstance(value, Mapping):
+        raise ValueError(value)
+    out: dict[str, tuple[str, ...]] = {}
+    for obj, names in value.items():
+        items = [names] if isinstance(names, str) else list(names or ())
+        out[str(obj).strip().upper()] = tuple(
+            str(n).strip().upper() for n in items if str(n).strip()
+        )
+    return out
 
 
 def _bool(value: Any) -> bool:

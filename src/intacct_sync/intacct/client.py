@@ -211,6 +211,10 @@ class IntacctClient:
             fields = [f for f in fields if f.name.upper() not in left_out]
         return fields
 
+    def left_out(self, object_name: str) -> frozenset[str]:
+        """Fields not selected for ``object_name`` this run: skip_fields and query refusals."""
+        return self._company.memory.left_out(object_name)
+
     @property
     def _probed(self) -> set[str]:
         return self._company.memory.probed

@@ -1,0 +1,30 @@
+"""``intacct-sync check`` against the emulator: fields left out, time zone, usage lines."""
+
+from __future__ import annotations
+
+from intacct_sync.check import _check_intacct, time_zone_line
+from intacct_sync.config import Settings
+from intacct_sync.emulator import Emulator
+from intacct_sync.intacct.client import IntacctClient
+from intacct_sync.intacct.session import Credentials
+
+
+def test_check_reports_refused_fields_and_the_configured_time_zone() -> None:
+    with Emulator(seed=7, scale="small") as emu:
+        settings = Settings(
+            endpoint_url=emu.url,
+            objects=("APBILL", "VENDOR"),
+            discover_udds=False,
+            timezone="America/New_York",
+        )
+        client = IntacctClient(
+            emu.url, Credentials.from_mapping(emu.credentials), settings.client_options()
+        )
+        with client:
+            results = {r.name: r for r in _check_intacct(settings, client)}
+            assert client.usage().transactions == emu.stats.transactions_total
+    assert results["login"].ok and results["APBILL"].ok and results["VENDOR"].ok
+    assert "left out" in results["APBILL"].detail and "PAYTOCONTACTNAME" in results["APBILL"].detail
+    assert "left out" not in results["VENDOR"].detail
+    line = time_zone_line(settings)
+    assert "not exposed by the XML gateway" in line.detail and "America/New_York" in line.detail
