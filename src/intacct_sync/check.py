@@ -7,7 +7,8 @@ Intacct (nothing ever does) and leaves no table behind in the schema.
 It also reports what the client had to change on its own (fields ``query`` refuses, left out),
 the API transactions the check cost (PROTOCOL.md §12), and the time zone: Intacct's naive
 timestamps follow the web-services user's time-zone preference, which the XML gateway does not
-reveal (docs/protocol.md §7), so the configured zone is shown for a person to compare.
+reveal (docs/protocol.md §7); the configured zone is checked against never-modified records
+instead (``intacct/zone.py``) and a clear mismatch fails the check, naming both.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def run_check(settings: Settings) -> bool:
         return _report(results)
     with client:
         results.extend(_check_intacct(settings, client))
-        results.append(time_zone_line(settings))
+        results.append(time_zone_line(settings, client))
         usage = client.usage()
         results.append(
             CheckResult(
@@ -80,15 +81,21 @@ def _check_intacct(settings: Settings, client) -> list[CheckResult]:
     return out
 
 
-def time_zone_line(settings: Settings) -> CheckResult:
-    """The configured zone, and why it cannot be checked against Intacct (§7)."""
-    return CheckResult(
-        "time zone",
-        True,
+def time_zone_line(settings: Settings, client=None) -> CheckResult:
+    """The configured zone against what the data says; the gateway does not expose it (§7)."""
+    text = (
         f"not exposed by the XML gateway; configured {settings.timezone}. It must be the "
         "web-services user's time-zone preference in Intacct (My preferences), which Intacct "
-        "applies to WHENMODIFIED and other naive timestamps; the date format must be "
-        "MM/DD/YYYY.",
+        "applies to WHENMODIFIED and other naive timestamps; the date format must be MM/DD/YYYY."
+    )
+    if client is None:
+        return CheckResult("time zone", True, text)
+    try:
+        evidence = client.zone_evidence()
+    except Exception as exc:  # noqa: BLE001 - evidence is optional, the check goes on
+        return CheckResult("time zone", True, f"{text} (no evidence from the data: {exc})")
+    return CheckResult(
+        "time zone", not evidence.mismatch, f"{text} Data: {evidence.describe(settings.timezone)}."
     )
 
 

@@ -28,3 +28,25 @@ def test_check_reports_refused_fields_and_the_configured_time_zone() -> None:
     assert "left out" not in results["VENDOR"].detail
     line = time_zone_line(settings)
     assert "not exposed by the XML gateway" in line.detail and "America/New_York" in line.detail
+
+
+def _zone_line(emulator_zone: str, configured: str):
+    with Emulator(seed=7, scale="small", timezone=emulator_zone) as emu:
+        settings = Settings(endpoint_url=emu.url, timezone=configured)
+        client = IntacctClient(
+            emu.url, Credentials.from_mapping(emu.credentials), settings.client_options()
+        )
+        with client:
+            return time_zone_line(settings, client), client.zone_evidence()
+
+
+def test_the_data_confirms_the_configured_zone() -> None:
+    line, evidence = _zone_line("America/Los_Angeles", "America/Los_Angeles")
+    assert line.ok and "consistent" in line.detail and evidence.agree >= 3
+
+
+def test_the_data_refuses_a_wrong_zone_naming_both() -> None:
+    line, evidence = _zone_line("America/New_York", "America/Los_Angeles")
+    assert not line.ok and evidence.mismatch
+    assert "+3 h away from America/Los_Angeles" in line.detail
+    assert "not exposed by the XML gateway" in line.detail

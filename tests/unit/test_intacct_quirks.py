@@ -146,3 +146,21 @@ def test_sensitive_fields_never_show_their_value(name: str) -> None:
 
 def test_ordinary_fields_are_not_sensitive() -> None:
     assert not any(sensitive(n) for n in ("RECORDNO", "GLACCOUNTNO", "DESCRIPTION", "SHIPPING"))
+
+
+def test_zone_evidence_weighs_never_modified_rows() -> None:
+    from intacct_sync.intacct.zone import weigh
+
+    # Never modified: WHENMODIFIED is AUWHENCREATED in Pacific time (PDT in July, PST in January).
+    same = [
+        ("07/01/2024 22:50:21", "07/01/2024 15:50:21"),
+        ("01/10/2024 20:00:00", "01/10/2024 12:00:00"),
+    ]
+    modified = [("07/01/2024 22:50:21", "07/02/2024 09:13:07")]
+    right = weigh("APBILL", same * 2 + modified, "America/Los_Angeles")
+    assert (right.agree, right.rows, right.mismatch) == (4, 5, False)
+    wrong = weigh("APBILL", same * 2 + modified, "America/New_York")
+    assert wrong.mismatch and wrong.shift.total_seconds() == -3 * 3600 and wrong.shifted == 4
+    assert "-3 h away from America/New_York" in wrong.describe("America/New_York")
+    unknown = weigh("APBILL", modified + [(None, "x")], "UTC")
+    assert not unknown.mismatch and "could not tell" in unknown.describe("UTC")

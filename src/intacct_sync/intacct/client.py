@@ -45,6 +45,7 @@ from intacct_sync.intacct.session import Credentials, SessionManager
 from intacct_sync.intacct.stats import StatsSnapshot, Usage
 from intacct_sync.intacct.values import parse_decimal, to_arrow
 from intacct_sync.intacct.window import WindowFilters
+from intacct_sync.intacct.zone import ZoneEvidence, weigh
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,22 @@ class IntacctClient:
             left_out = self._company.memory.left_out(spec.name)
             fields = [f for f in fields if f.name.upper() not in left_out]
         return fields
+
+    def zone_evidence(self, object_name: str = "APBILL", rows: int = 200) -> ZoneEvidence:
+        """Whether the newest rows' timestamps fit the configured zone (one billed query; the
+        gateway does not expose the user's preference, ``zone.py``)."""
+        select = ["RECORDNO", "AUWHENCREATED", "WHENMODIFIED"]
+        function = envelope.query(
+            object_name,
+            select,
+            orderby=[("RECORDNO", False)],
+            pagesize=rows,
+            showprivate=self._showprivate,
+        )
+        response = self._call([function], object=object_name)
+        data = response.results[0].data
+        columns = raw_columns(list(data) if data is not None else [], select)
+        return weigh(object_name, list(zip(columns[1], columns[2], strict=True)), self.timezone)
 
     def left_out(self, object_name: str) -> frozenset[str]:
         """Fields not selected for ``object_name`` this run: skip_fields and query refusals."""
