@@ -19,11 +19,12 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 log = logging.getLogger("intacct_sync.audit")
 
-# (object names, since, until) -> {object name: [(key, access time UTC)]}
-AuditRead = Callable[[list[str], datetime, datetime], dict[str, list[tuple[int, datetime]]]]
+# (object specs, since, until) -> {object name: [(key, access time UTC)]}
+AuditRead = Callable[[list[Any], datetime, datetime], dict[str, list[tuple[int, datetime]]]]
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,16 @@ class AuditBoard:
         self.until = until
         self.tag = tag  # the run's own scope: the read is billed to the run, not one object
         self._wanted: dict[str, dict[str, datetime]] = {}  # entity -> object -> window start
+        self._specs: dict[str, Any] = {}
         self._readers: dict[str, AuditRead] = {}
         self._done: dict[str, dict[str, list[tuple[int, datetime]]] | str] = {}
         self._lock = threading.Lock()
 
-    def register(self, entity: str, object_name: str, since: datetime, read: AuditRead) -> None:
+    def register(self, entity: str, spec: Any, since: datetime, read: AuditRead) -> None:
+        """``spec`` (an ObjectSpec) needs the deletes audited since ``since``."""
         with self._lock:
-            self._wanted.setdefault(entity, {})[object_name] = since
+            self._wanted.setdefault(entity, {})[spec.name] = since
+            self._specs[spec.name] = spec
             self._readers.setdefault(entity, read)
 
     def deletes_for(self, entity: str, object_name: str) -> AuditResult:
@@ -69,7 +73,8 @@ class AuditBoard:
 
         try:
             with scope(self.tag) if self.tag else nullcontext():
-                return self._readers[entity](sorted(wanted), since, self.until)
+                specs = [self._specs[name] for name in sorted(wanted)]
+                return self._readers[entity](specs, since, self.until)
         except (AuditUnavailable, PermissionDenied) as exc:
             log.warning("AUDITHISTORY could not be read (%s): deletes by key sweep this run", exc)
             return _why(exc)

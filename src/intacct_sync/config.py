@@ -8,6 +8,7 @@ and ``secrets.py`` reads the environment.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -88,6 +89,9 @@ class Settings:
     exclude: tuple[str, ...] = ()
     discover_udds: bool = True
     history: tuple[str, ...] = ()  # objects kept as every version (history mode), not one row
+    # Fields never selected, per object (query refuses some that lookup lists, PROTOCOL.md §17).
+    # YAML {APBILL: [PAYTOCONTACTNAME]}; env JSON or APBILL:PAYTOCONTACTNAME|RETURNTOCONTACTNAME
+    skip_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     # how
     full_refresh: bool = False
     backfill_from: date | None = None
@@ -122,6 +126,7 @@ class Settings:
             timezone=self.timezone,
             max_in_flight=self.max_in_flight,
             page_size=self.page_size,
+            skip_fields=self.skip_fields,
             **overrides,
         )
 
@@ -344,6 +349,8 @@ def _coerce(name: str, value: Any) -> Any:
             )
         if name == "refresh_every":
             return _days_by_object(value)
+        if name == "skip_fields":
+            return skip_fields(value)
         if name == "backfill_from":
             return (
                 value
@@ -368,6 +375,30 @@ def _days_by_object(value: Any) -> dict[str, timedelta]:
         else timedelta(days=float(days))
         for name, days in value.items()
     }
+
+
+def skip_fields(value: Any) -> dict[str, tuple[str, ...]]:
+    """``{OBJ: [F1, F2]}`` from YAML, or env text: JSON, or ``OBJ:F1|F2,OBJ2:F3``."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("{"):
+            value = json.loads(text)
+        else:
+            value = {}
+            for part in filter(None, (p.strip() for p in text.split(","))):
+                obj, colon, names = part.partition(":")
+                if not colon or not obj.strip():
+                    raise ValueError(part)
+                value.setdefault(obj.strip(), []).extend(names.split("|"))
+    if not isinstance(value, Mapping):
+        raise ValueError(value)
+    out: dict[str, tuple[str, ...]] = {}
+    for obj, names in value.items():
+        items = [names] if isinstance(names, str) else list(names or ())
+        out[str(obj).strip().upper()] = tuple(
+            str(n).strip().upper() for n in items if str(n).strip()
+        )
+    return out
 
 
 def _bool(value: Any) -> bool:

@@ -179,7 +179,7 @@ class Pipeline:
         client = self.client.for_entity(entity) if entity else self.client
         label = f"{spec.name}@{entity}" if entity else spec.name
         with _scope(f"{self.run_id}/{label}"):
-            return client.read_fields(spec.name)
+            return client.readable_fields(spec)
 
     def _prepare(self, started: datetime) -> LogSnapshot:
         """Schema, run log and staging ready; every object's state in one read of the log."""
@@ -213,7 +213,7 @@ class Pipeline:
             client = self.client.for_entity(plan.entity) if plan.entity else self.client
             assert plan.window.start is not None
             read = client.audit_deletes_many
-            ctx.audit.register(plan.entity, plan.spec.name, plan.window.start, read)
+            ctx.audit.register(plan.entity, plan.spec, plan.window.start, read)
 
     def _sync_one(self, ctx: RunContext, plan: ObjectPlan, fields: Future) -> RunRecord:
         client = self.client.for_entity(plan.entity) if plan.entity else self.client
@@ -221,6 +221,12 @@ class Pipeline:
             read = fields.result()
         except Exception as exc:  # noqa: BLE001 - the lookup failed: this object fails
             return _failed(ctx, plan, exc)
+        refused = plan.state.refused_fields if plan.state and not plan.full else ()
+        if refused:
+            # Fields query refused in an earlier run cost nothing this run; a full read (first
+            # run, refresh) asks for them again, in case Intacct lets them be queried now.
+            client.remember_refused(plan.spec.name, refused)
+            read = [f for f in read if f.name.upper() not in refused]
         return ObjectSync(ctx, plan, client, read).run()
 
     def _run_record(

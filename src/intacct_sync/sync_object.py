@@ -131,6 +131,8 @@ class ObjectSync:
         finally:
             usage = self.client.usage(tag)
             record.api_calls, record.bytes = usage.calls, usage.bytes
+            refused = self.client.refused(self.spec.name)
+            record.refused_fields = ",".join(sorted(refused)) or None
             record.transactions = usage.transactions
             for notice in usage.notices:
                 record.warn(notice)

@@ -53,3 +53,28 @@ def test_cli_prints_exports_and_serves():
 def test_cli_rejects_a_bad_fault_spec(capsys):
     assert main(["--fault", "nonsense@x=1"]) == 2
     assert "unknown fault kind" in capsys.readouterr().err
+
+
+def test_cli_quirk_switches(capsys):
+    assert main(["--quirk", "nonsense=1"]) == 2
+    assert "unknown quirk 'nonsense'" in capsys.readouterr().err
+
+
+def test_quirk_values_from_text():
+    from intacct_sync.emulator.quirks import Quirks
+
+    q = Quirks()
+    for key, text in [
+        ("value_shapes", "false"),
+        ("hold_seconds", "0.5"),
+        ("heavy_budget", "1000"),
+        ("heavy_objects", "glentry, gldetail"),
+    ]:
+        q.set(key, text)
+    assert (q.value_shapes, q.hold_seconds, q.heavy_budget, q.heavy_objects) == (
+        False,
+        0.5,
+        1000,
+        ("GLENTRY", "GLDETAIL"),
+    )
+    assert q.unqueryable and q.company_busy and q.heavy_timeout and q.in_process  # defaults on

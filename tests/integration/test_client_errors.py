@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 
@@ -20,6 +22,16 @@ from intacct_sync.intacct.session import Credentials
 class Sleeps(list):
     def __call__(self, seconds: float) -> None:
         self.append(seconds)
+
+
+class WaitsOut(Sleeps):
+    """Records each wait and really sleeps a little: after a read timeout the first attempt is
+    still running on the server, and a retry meeting it is refused as in process (§17) until
+    it ends, so the test must let that much real time pass (a fraction of a second)."""
+
+    def __call__(self, seconds: float) -> None:
+        super().__call__(seconds)
+        time.sleep(min(seconds, 0.4))
 
 
 class RecordingSession(requests.Session):
@@ -130,9 +142,12 @@ TRANSIENT = [
 
 @pytest.mark.parametrize("kind", TRANSIENT)
 def test_transient_faults_are_retried_once_and_succeed(emu: Emulator, kind: str) -> None:
-    with client_for(emu, timeout=(5.0, 0.5)) as client:
+    # A read timeout leaves the first attempt running 0.2 s more: the retry waits it out.
+    timeout = kind == "read_timeout"
+    sleeps = WaitsOut() if timeout else Sleeps()
+    with client_for(emu, timeout=(5.0, 0.5), sleeps=sleeps) as client:
         client.lookup("VENDOR")  # logged in
-        emu.faults.add(Fault(kind, function="lookup", seconds=1.0))
+        emu.faults.add(Fault(kind, function="lookup", seconds=0.7 if timeout else 1.0))
         assert client.lookup("VENDOR")
         assert client.stats().retries == 1
         assert client.stats().calls["lookup"] == 3
@@ -173,13 +188,38 @@ def test_a_524_is_retried_once_after_a_pause_then_fails(emu: Emulator) -> None:
 
 def test_a_lost_answer_is_replayed_with_the_same_controlids(emu: Emulator) -> None:
     transport = RecordingSession()
-    with client_for(emu, transport=transport, timeout=(5.0, 0.5)) as client:
+    with client_for(emu, transport=transport, timeout=(5.0, 0.5), sleeps=WaitsOut()) as client:
         client.lookup("VENDOR")
-        emu.faults.add(Fault("read_timeout", function="lookup", seconds=1.0))
+        emu.faults.add(Fault("read_timeout", function="lookup", seconds=0.7))
         assert client.lookup("VENDOR")
     first, retry = transport.bodies[-2:]
     assert first == retry  # same function controlids, uniqueid false: the replay is answered
     assert b"<uniqueid>false</uniqueid>" in retry
+
+
+def test_an_in_process_refusal_is_waited_out_and_the_same_request_sent_again(emu: Emulator) -> None:
+    transport, sleeps = RecordingSession(), Sleeps()
+    with client_for(emu, transport=transport, sleeps=sleeps) as client:
+        client.lookup("VENDOR")
+        emu.faults.add("in_process@function=lookup")
+        assert client.lookup("VENDOR")
+        assert client.stats().retries == 1 and len(sleeps) == 1  # backed off once
+    refused, replay = transport.bodies[-2:]
+    assert refused == replay
+
+
+def test_in_process_is_transient_and_200024_too() -> None:
+    from intacct_sync.intacct.classify import classify
+
+    busy = E.ErrorDetail(
+        "200024", description2="There are too many operations running for this company."
+    )
+    in_process = E.ErrorDetail(
+        "XL03000011", description2="A request's function with the control ID x is in process."
+    )
+    assert isinstance(classify("control", [busy]), E.CompanyBusy)
+    assert isinstance(classify("result", [in_process]), E.FunctionInProcess)
+    assert isinstance(classify("result", [in_process]), E.RetryableError)
 
 
 def test_write_functions_are_refused_before_anything_is_sent(emu: Emulator) -> None:

@@ -95,7 +95,7 @@ def test_entity_client_gets_an_entity_session_and_shares_the_limit(emu: Emulator
         entity = client.for_entity(entity_id)
         assert entity.lookup("VENDOR")
         assert entity._session._session.locationid == entity_id
-        assert client._gateway.semaphore is entity._gateway.semaphore
+        assert client._gateway.limiter is entity._gateway.limiter
 
 
 def test_never_more_than_max_in_flight_requests() -> None:

@@ -117,3 +117,20 @@ def test_the_environment_is_read_once_into_settings():
     assert s.table_names().qualified("vendor") == "`main`.`intacct`.`vendor`"
     assert s.writer_options("VENDOR").transfer == "arrow"  # no staging volume on Databricks
     assert Settings().table_names().qualified("vendor") == "`intacct`.`vendor`"
+
+
+def test_skip_fields_from_yaml_env_json_and_env_text(tmp_path) -> None:
+    from intacct_sync.config import load_settings
+
+    path = tmp_path / "c.yaml"
+    path.write_text("skip_fields:\n  apbill: [PAYTOCONTACTNAME, returntocontactname]\n")
+    from_file = load_settings(env={}, config_file=str(path))
+    assert dict(from_file.skip_fields) == {"APBILL": ("PAYTOCONTACTNAME", "RETURNTOCONTACTNAME")}
+    assert dict(from_file.client_options().skip_fields) == dict(from_file.skip_fields)
+    text = load_settings(env={"INTACCT_SYNC_SKIP_FIELDS": "APBILL:A|B, ITEM:BASEUOM"})
+    assert dict(text.skip_fields) == {"APBILL": ("A", "B"), "ITEM": ("BASEUOM",)}
+    as_json = load_settings(env={"INTACCT_SYNC_SKIP_FIELDS": '{"project": ["CFDA"]}'})
+    assert dict(as_json.skip_fields) == {"PROJECT": ("CFDA",)}
+    for bad in ("APBILL", '{"APBILL": [1, "x;y"]}', "[1]"):
+        with pytest.raises(ConfigError):
+            load_settings(env={"INTACCT_SYNC_SKIP_FIELDS": bad})

@@ -18,7 +18,32 @@ on them beyond what PROTOCOL.md says:
   rows at the top level (use an entity session); query does with options/showprivate=true.
 * Offline: errorno PL04000050 "The Service is Temporarily Off-line", correction
   "Please Try Again Later" (control level by default).
-* Concurrency above ``max_in_flight``: HTTP 429 with a GW-0010 body in the GW-0011 shape.
+* HTTP 429 GW-0010 (body in the GW-0011 shape) is the rate-limit fault ``http_429``, and the
+  answer to concurrency only with the ``company_busy`` quirk off (below).
+
+Production behaviours (PROTOCOL.md §17), each ON by default with a switch in
+``company.settings.quirks`` (quirks.py; ``POST /admin/quirks``, CLI ``--quirk KEY=VALUE``):
+
+* ``unqueryable``: ``query`` selecting APBILL PAYTOCONTACTNAME/RETURNTOCONTACTNAME, APBILLITEM
+  GLACCOUNTNO, ITEM BASEUOM or PROJECT CFDA/AGENCY answers result failure XL03000006 "The
+  following fields cannot be queried: [ apbill: [PAYTOCONTACTNAME, RETURNTOCONTACTNAME] ]"
+  plus a Support ID; lookup lists them and readByQuery returns them. CHOICE: one line (the
+  public capture breaks the line after the first ``[``), several objects joined with ", ".
+* ``company_busy``: the allowance (``max_in_flight``, default 2) is shared with other
+  integrations (``company_load``, fault ``busy_company``, ``POST /admin/load``); a request
+  beyond it is held ``hold_seconds`` (default 1; reported 30 s), then refused: control failure
+  in HTTP 200, errorno 200024, "There are too many operations running for this company."
+  (CHOICE: level, no Support ID, no correction).
+* ``value_shapes``: some INTEGERs print as ``12.0``, some master WHENCREATED as a date only
+  (stored at midnight): lossless, per seed (CHOICE: which fields, one row in five).
+* ``heavy_timeout``: a ``query`` page on GLENTRY/GLDETAIL costing more than ``heavy_budget``
+  (rows on the page x selected columns, default 60,000) answers the Cloudflare 524 page after
+  ``heavy_seconds`` (default 0; reported ~100 s). CHOICE: the measure, query only.
+* ``in_process``: a function whose controlid an earlier, unfinished request carries is refused
+  at result level, errorno XL03000011 (CHOICE), "A request's function with the control ID X is
+  in process." plus a Support ID (wording as reported).
+* Billing (always counted): ``stats.transactions`` per object -- query, readByQuery and each
+  readMore page that ran (CHOICE: failures that ran included).
 """
 
 from .clock import Clock

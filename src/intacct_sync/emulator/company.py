@@ -15,10 +15,12 @@ from datetime import timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from . import shapes, unqueryable
 from .catalog import build_objects
 from .clock import Clock
 from .generate import populate
 from .generate_master import ENTITIES
+from .quirks import Quirks
 from .schema import FieldDef, ObjectDef
 from .store import Store, q
 from .values import formatter, to_storage
@@ -54,6 +56,7 @@ class Settings:
     demo_expired: bool = False
     forbidden: set[str] = field(default_factory=set)  # objects the user may not read
     policies: set[str] = field(default_factory=lambda: {"emu_policy"})
+    quirks: Quirks = field(default_factory=Quirks)  # production behaviours (PROTOCOL.md §17)
 
 
 class Company:
@@ -69,12 +72,16 @@ class Company:
         self.zone = ZoneInfo(timezone_name)
         self.settings = Settings()
         self.entities = {e[1]: Entity(int(e[0]), e[1], e[2], e[4]) for e in ENTITIES}
+        self.seed = seed
         self.objects: dict[str, ObjectDef] = build_objects()
+        unqueryable.declare(self.objects, self.settings.quirks.unqueryable_fields)
         self.store = Store()
         started = time.perf_counter()
         for obj in self.objects.values():
             self.store.create(obj)
         self._audit_id = populate(self.store, self.objects, seed, scale, timezone_name, bills)
+        unqueryable.fill(self.store, self.objects)
+        shapes.prepare(self.store, self.objects, seed)
         for obj in self.objects.values():
             self.store.index(obj)
         self.generation_seconds = time.perf_counter() - started

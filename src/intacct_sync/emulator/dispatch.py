@@ -46,6 +46,7 @@ class Outcome:
     controlid: str
     data: E | None = None
     errors: list[Err] | None = None
+    ran: bool = False  # its handler ran (billing.py counts it), whatever it answered
 
     def element(self) -> E:
         res = E(
@@ -158,6 +159,7 @@ def run_functions(
 def _run_one(
     gw, ctx: Ctx, ctl: env.Control, name: str, cid: str, body, count: int, injected: Err | None
 ) -> Outcome:
+    ran = False
     try:
         if injected is not None:
             raise FunctionFailure(injected)
@@ -175,6 +177,7 @@ def _run_one(
             )
         if name == "getAPISession" and count > 1:
             raise generic("getAPISession must be the only function in its request.")
-        return Outcome("success", name, cid, data=handler(ctx, body))
+        ran = True
+        return Outcome("success", name, cid, data=handler(ctx, body), ran=True)
     except FunctionFailure as exc:
-        return Outcome("failure", name, cid, errors=exc.errors)
+        return Outcome("failure", name, cid, errors=exc.errors, ran=ran)

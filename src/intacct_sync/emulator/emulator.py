@@ -29,6 +29,7 @@ class Emulator:
         bills: int | None = None,
         host: str = "127.0.0.1",
         start: datetime | None = None,
+        company_load: int = 0,
     ) -> None:
         self.clock = Clock(start)
         self.company = Company(seed, scale, timezone, self.clock, bills)
@@ -36,7 +37,13 @@ class Emulator:
         self.stats = Stats()
         self.sessions = SessionStore(self.clock, session_duration)
         self.gateway = Gateway(
-            self.company, self.sessions, self.faults, self.stats, latency, max_in_flight
+            self.company,
+            self.sessions,
+            self.faults,
+            self.stats,
+            latency,
+            max_in_flight,
+            company_load,  # slots other integrations hold all along (allowance.py)
         )
         self.host, self.port = host, port
         self._server = None
@@ -75,6 +82,20 @@ class Emulator:
     @latency.setter
     def latency(self, seconds: float) -> None:
         self.gateway.latency = seconds
+
+    @property
+    def company_load(self) -> int:
+        """Requests in flight that the company's other integrations hold (PROTOCOL.md §17)."""
+        return self.gateway.allowance.load
+
+    @company_load.setter
+    def company_load(self, slots: int) -> None:
+        self.gateway.allowance.set_load(slots)
+
+    @property
+    def quirks(self):
+        """The company's production-behaviour switches (quirks.py)."""
+        return self.company.settings.quirks
 
     def start(self) -> Emulator:
         if self._server is None:

@@ -5,12 +5,26 @@ Spec grammar (CLI ``--fault`` and ``/admin/faults``)::
     KIND[@key=value[,key=value...]]
     keys: call=N  function=NAME  page=N  object=OBJ  times=K  seconds=S  errorno=X
           description2=TEXT  correction=TEXT  retry_after=S  variant=retryable|fatal
-          level=control|result
+          level=control|result  slots=N
 
 Triggers count only events seen since the fault was added. ``page=N`` fires on the Nth data
 page request (query, readByQuery, readMore) for one object (``object=`` or, without it, any
 object, counted per object); ``function=F[,call=N]`` on the Nth call of F; ``call=N`` (or no
 trigger, meaning call=1) on the Nth gateway request. ``times=K`` fires K consecutive matches.
+
+Kinds modelling production behaviours (PROTOCOL.md §17; quirks.py):
+
+* ``busy_company[@...,slots=N,seconds=S]``: other integrations take N slots of the company's
+  allowance (default: all of them) for S seconds (default: the hold plus one second) as the
+  request arrives; it is held, then refused with 200024 unless a slot frees within the hold.
+* ``lossy_value@page=N[,object=X][,variant=integer|timestamp]``: the page's first record gets
+  a value no type-faithful client may accept (``12.5`` in an INTEGER, ``00/00/0000 00:00:00``
+  in a TIMESTAMP).
+* ``audit_error@page=N`` (or ``call=N,times=K``): an AUDITHISTORY query/readByQuery answers
+  the result failure DL02000001 "There was an error processing the request." (§4.4, §9);
+  its object is AUDITHISTORY unless given, and only query/readByQuery count as its pages.
+* ``in_process@function=F[,call=N]``: the function is refused as if an earlier request with
+  its controlid were still running (inprocess.py).
 """
 
 from __future__ import annotations
@@ -40,9 +54,14 @@ REQUEST_KINDS = {
     "control_chars",
     "malformed_xml",
     "offline",
+    "busy_company",
 }
-KINDS = REQUEST_KINDS | {"result_error"}
-_INTS = {"call", "page", "times", "retry_after"}
+FUNCTION_KINDS = {"result_error", "audit_error", "in_process", "lossy_value"}
+KINDS = REQUEST_KINDS | FUNCTION_KINDS
+# Kinds that only match some functions (their pages count only those).
+ONLY_FUNCTIONS = {"audit_error": ("query", "readByQuery")}
+DEFAULT_OBJECT = {"audit_error": "AUDITHISTORY"}
+_INTS = {"call", "page", "times", "retry_after", "slots"}
 
 
 @dataclass
@@ -60,6 +79,7 @@ class Fault:
     retry_after: int | None = None
     variant: str = "retryable"
     level: str | None = None
+    slots: int | None = None
     _seen: Counter = field(default_factory=Counter, repr=False, compare=False)
     _fired: int = field(default=0, repr=False, compare=False)
 
@@ -68,6 +88,8 @@ class Fault:
             raise ValueError(f"unknown fault kind {self.kind!r}; known: {', '.join(sorted(KINDS))}")
         if self.times < 1:
             raise ValueError("times must be >= 1")
+        if self.object is None:
+            self.object = DEFAULT_OBJECT.get(self.kind)
 
     @classmethod
     def parse(cls, spec: str) -> Fault:
@@ -161,8 +183,12 @@ class FaultPlan:
 
     @staticmethod
     def _match(fault: Fault, events: list[Event]) -> int | None | bool:
+        only = ONLY_FUNCTIONS.get(fault.kind)
+
         def wanted(ev: Event) -> bool:
-            return fault.object is None or ev.object == fault.object
+            return (fault.object is None or ev.object == fault.object) and (
+                only is None or ev.function in only
+            )
 
         if fault.page is not None:
             for i, ev in enumerate(events):
@@ -174,7 +200,7 @@ class FaultPlan:
                 if ev.function == fault.function and wanted(ev) and fault._hit(""):
                     return i
             return False
-        if fault.object is not None:
+        if fault.object is not None or only is not None:
             hits = [i for i, ev in enumerate(events) if wanted(ev)]
             return (hits[0] if fault._hit("") else False) if hits else False
         return (0 if events else None) if fault._hit("") else False

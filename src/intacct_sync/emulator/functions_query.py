@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import unqueryable
 from .context import Ctx, child_text, page_size
 from .errors import generic
 from .functions_data import query_failure
@@ -98,6 +99,7 @@ def run_query(ctx: Ctx, el) -> E:
         raise generic(f"Invalid offset {offset_text}: it must be 0 or more.")
     try:
         cols = _columns(resolver, el.find("select"))
+        unqueryable.check(ctx.company, obj, el.find("select"))  # §17: lookup lists, query refuses
         filt = el.find("filter")
         cond, params = filter_sql(resolver, filt) if filt is not None else ("1 = 1", [])
         grouped = any(c.aggregate for c in cols)

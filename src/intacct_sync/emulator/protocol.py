@@ -1,35 +1,40 @@
-"""The gateway: one POSTed request in, one Reply out, with faults, latency and the in-flight limit.
+"""The gateway: one POSTed request in, one Reply out, with faults, latency and the allowance.
 
-Order of work: parse the XML, let the fault plan pick what fires on this request, sleep for
-``slow``/``read_timeout`` faults (outside the in-flight slot so a client's retry is not also
-refused), take an in-flight slot (HTTP 429 GW-0010 when more than ``max_in_flight`` requests
-are open, §12), sleep ``latency`` seconds holding the slot, then check control,
-authentication and run the functions.
+Order of work: parse the XML, let the fault plan pick what fires on this request, register its
+function controlids as in process (inprocess.py), sleep for ``slow``/``read_timeout`` faults
+(outside the allowance, so a client's retry is not also held), take a slot of the company's
+allowance -- held up to ``quirks.hold_seconds`` when other requests (the client's or other
+integrations', allowance.py) fill it, then refused with 200024 (or, with the ``company_busy``
+quirk off, at once with HTTP 429 GW-0010; §12, §17) -- sleep ``latency`` seconds holding the
+slot, then check control, authentication and run the functions. After they ran: bill the
+transactions (billing.py), answer 524 for a heavy query page (heavy.py), shape values
+(shapes.py).
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 
 from lxml import etree
 
 from . import envelope as env
+from .allowance import Allowance, busy_refusal
+from .billing import transactions
 from .company import Company
 from .dispatch import authenticate, run_functions
 from .errors import BAD_SENDER, NOT_AUTHORIZED, OFFLINE, PARSE, Err, support_id
-from .faults import Event, Fault, FaultPlan
+from .faults import Event, FaultPlan
+from .fired import Fired, early_reply, function_faults, inject_control_chars
+from .heavy import heavy_page
+from .inprocess import InProcess, function_controlids
 from .sessions import SessionStore
+from .shapes import plant_lossy, shape
 from .stats import Stats
 from .xmlout import E
 
 DATA_FUNCTIONS = ("query", "readByQuery", "readMore")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-RETRYABLE = Err(
-    "BL01001973", "The request could not be processed at this time.", "", "Please Try Again Later"
-)
-FATAL = Err("BL01001973", "Could not read the requested records.", "", "")
 
 
 class Gateway:
@@ -41,13 +46,25 @@ class Gateway:
         stats: Stats,
         latency: float,
         max_in_flight: int,
+        company_load: int = 0,
     ) -> None:
         self.company, self.sessions, self.faults, self.stats = company, sessions, faults, stats
-        self.latency, self.max_in_flight = latency, max_in_flight
+        self.latency = latency
+        self.allowance = Allowance(max_in_flight, company_load)
+        self.in_process = InProcess()
         self.executed: set[str] = set()  # function controlids run under uniqueid=true (§2)
         self.data_url = ""
         self._counter = 0
         self._lock = threading.Lock()
+
+    @property
+    def max_in_flight(self) -> int:
+        """The company's allowance of requests in flight, shared with other integrations."""
+        return self.allowance.limit
+
+    @max_in_flight.setter
+    def max_in_flight(self, limit: int) -> None:
+        self.allowance.set_limit(limit)
 
     def handle(self, path: str, body: bytes) -> env.Reply:
         root = _parse(body)
@@ -59,23 +76,48 @@ class Gateway:
         self.stats.record_functions(
             [e.function for e in events], [e.object for e in events if e.data_page and e.object]
         )
-        for fault, _ in fired:
+        kinds = Fired(fired)
+        registered: list[str] = []
+        if self.company.settings.quirks.in_process:
+            registered, kinds.refused = self.in_process.enter(function_controlids(root))
+        try:
+            return self._admit(path, body, root, number, kinds)
+        finally:
+            self.in_process.leave(registered)
+
+    def _admit(self, path: str, body: bytes, root, number: int, kinds: Fired) -> env.Reply:
+        for fault, _ in kinds.all:
             if fault.kind in ("slow", "read_timeout"):
                 time.sleep(
                     fault.seconds
                     if fault.seconds is not None
                     else (2.0 if fault.kind == "slow" else 10.0)
                 )
-        if self.stats.enter(self.max_in_flight) is None:
-            return self._done(env.gateway_error(429))
-        kinds = Fired(fired)
+        quirks = self.company.settings.quirks
+        if "busy_company" in kinds:  # other integrations take slots as this request arrives
+            fault = kinds["busy_company"][0]
+            seconds = fault.seconds if fault.seconds is not None else quirks.hold_seconds + 1.0
+            self.allowance.occupy(fault.slots or self.allowance.limit, seconds)
+        self.stats.arrive()
         try:
-            if self.latency:
-                time.sleep(self.latency)
-            return self._done(self._answer(path, body, root, kinds))
+            got, waited = self.allowance.acquire(quirks.hold_seconds if quirks.company_busy else 0)
+            self.stats.admitted(waited, got, quirks.company_busy)
+            if not got:
+                if "busy_company" in kinds:
+                    kinds.decide("busy_company")
+                self.faults.mark_decisive(number, kinds.decisive)
+                return self._done(
+                    busy_refusal(root) if quirks.company_busy else env.gateway_error(429)
+                )
+            try:
+                if self.latency:
+                    time.sleep(self.latency)
+                return self._done(self._answer(path, body, root, kinds))
+            finally:
+                self.allowance.release()
+                self.faults.mark_decisive(number, kinds.decisive)
         finally:
             self.stats.leave()
-            self.faults.mark_decisive(number, kinds.decisive)
 
     def _done(self, reply: env.Reply) -> env.Reply:
         self.stats.record_status(reply.status if reply.body is not None else 0)
@@ -103,14 +145,16 @@ class Gateway:
             self.sessions.expire_all()
         if "resultid_expire" in kinds:
             self.sessions.drop_cursors()
-        early = _early_reply(kinds)
+        early = early_reply(kinds)
         if early is not None:
             return early
         if "malformed_xml" in kinds:  # whatever the answer, the client gets half of it
             kinds.decide("malformed_xml")
         reply = self._process(path, body, root, kinds)
+        if kinds.voided:  # a heavy page's 524: nothing of the XML reached the client
+            return reply
         if reply.body is not None and "control_chars" in kinds:
-            reply.body = _inject_control_chars(reply.body)
+            reply.body = inject_control_chars(reply.body)
         if reply.body is not None and "malformed_xml" in kinds:
             reply.body = reply.body[: max(len(reply.body) // 2, 1)]
         return reply
@@ -191,14 +235,40 @@ class Gateway:
                 ],
             )
         functions = op.findall("content/function")
-        injected = _function_faults(kinds, len(functions))
+        injected = {**function_faults(kinds, functions), **kinds.refused}
         outcomes = run_functions(
             self, ctx, ctl, functions, op.get("transaction") == "true", injected
         )
+        self.stats.record_transactions(transactions(functions, outcomes, self._cursor_object))
+        quirks = ctx.company.settings.quirks
+        if heavy_page(quirks, outcomes) is not None:  # §17: the CDN gives up first
+            if quirks.heavy_seconds:
+                time.sleep(quirks.heavy_seconds)
+            kinds.void()
+            return env.html_error(524, cloudflare=True)
+        self._reshape(ctx.company, outcomes, kinds)
         operation = E("operation", children=[auth_block, *[o.element() for o in outcomes]])
         return env.xml_reply(
             E("response", children=[ctl.element("success"), operation]), ctl.pretty
         )
+
+    def _cursor_object(self, result_id: str) -> str | None:
+        cur = self.sessions.cursor(result_id, self.company.settings.company_id)
+        return cur.object if cur else None
+
+    @staticmethod
+    def _reshape(company: Company, outcomes: list, kinds: Fired) -> None:
+        """Off-type but lossless values (on by default), then a planted lossy one (fault)."""
+        if company.settings.quirks.value_shapes:
+            for outcome in outcomes:
+                shape(company.objects, company.seed, outcome.data)
+        if "lossy_value" in kinds:
+            fault, index = kinds["lossy_value"]
+            outcome = outcomes[min(index or 0, len(outcomes) - 1)] if outcomes else None
+            variant = fault.variant if fault.variant in ("integer", "timestamp") else None
+            if outcome is not None and outcome.status == "success":
+                if plant_lossy(company.objects, outcome.data, variant):
+                    kinds.decide("lossy_value")
 
 
 def _parse(body: bytes):
@@ -216,73 +286,3 @@ def _parse_error(body: bytes) -> Err:
         line, col = getattr(exc, "position", (0, 0)) or (0, 0)
         detail = f"Fatal Error 76: {getattr(exc, 'msg', str(exc))}. Line: {line}, column: {col}."
     return Err(PARSE, f"XML Parse schema error: {detail}" + support_id())
-
-
-def _function_faults(kinds: Fired, count: int) -> dict[int, Err]:
-    out = {}
-    for kind in ("result_error", "offline"):
-        if kind in kinds and count:
-            fault, index = kinds[kind]
-            if kind == "offline" and fault.level != "result":
-                continue
-            kinds.decide(kind)
-            if kind == "offline":
-                base = Err(OFFLINE[0], OFFLINE[1], "", OFFLINE[2])
-            else:
-                base = RETRYABLE if fault.variant != "fatal" else FATAL
-            out[min(index or 0, count - 1)] = Err(
-                fault.errorno or base.errorno,
-                (fault.description2 or base.description2) + support_id(),
-                base.description,
-                fault.correction if fault.correction is not None else base.correction,
-            )
-    return out
-
-
-class Fired(dict):
-    """The faults firing on one request by kind, and the one that decided what the client got
-    (several can fire on one request, e.g. a retry meeting the next fault's page)."""
-
-    def __init__(self, fired: list[tuple[Fault, int | None]]) -> None:
-        super().__init__((f.kind, (f, i)) for f, i in fired)
-        self.decisive: str | None = None
-
-    def decide(self, kind: str) -> None:
-        if self.decisive is None:
-            self.decisive = kind
-
-
-def _early_reply(kinds: Fired) -> env.Reply | None:
-    for kind, (fault, _) in kinds.items():
-        if kind in ("connection_reset", "cloudflare_html") or kind.startswith("http_"):
-            kinds.decide(kind)
-        if kind == "connection_reset":
-            return env.Reply(0, None)
-        if kind == "cloudflare_html":
-            return env.html_error(502, cloudflare=True)
-        if kind.startswith("http_"):
-            status = int(kind[5:])
-            if status in (400, 401, 429):
-                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
-                return env.gateway_error(status, fault.errorno, fault.description2, headers)
-            return env.html_error(status)
-    return None
-
-
-_TEXT_IN_DATA = re.compile(rb"(<data[^>]*>.*?<([A-Za-z_][\w.]*)>)([^<]+)(</\2>)", re.S)
-
-
-def _inject_control_chars(body: bytes) -> bytes:
-    """Raw \\x0b plus &#11; and &#x1F; references in the first text value of the data (§11.2)."""
-    junk = b"\x0b&#11;&#x1F;"
-    new, n = _TEXT_IN_DATA.subn(
-        lambda m: m.group(1) + m.group(3) + junk + m.group(4), body, count=1
-    )
-    if n:
-        return new
-    return re.sub(
-        rb"(<controlid>[^<]*)(</controlid>)",
-        lambda m: m.group(1) + junk + m.group(2),
-        body,
-        count=1,
-    )

@@ -106,6 +106,19 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--bills", type=int, default=None, help="override the number of AP bills")
     p.add_argument("--latency", type=float, default=0.0, help="seconds of delay per request")
     p.add_argument("--max-in-flight", type=int, default=2)
+    p.add_argument(
+        "--company-load",
+        type=int,
+        default=0,
+        help="requests in flight other integrations hold (they share --max-in-flight)",
+    )
+    p.add_argument(
+        "--quirk",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a production-behaviour switch, e.g. value_shapes=false or hold_seconds=30",
+    )
     p.add_argument("--timezone", default="America/Los_Angeles")
     p.add_argument(
         "--fault",
@@ -137,7 +150,15 @@ def main(argv: list[str] | None = None) -> int:
         faults=faults,
         bills=args.bills,
         host=args.host,
+        company_load=args.company_load,
     )
+    try:
+        for item in args.quirk:
+            key, _, value = item.partition("=")
+            emu.quirks.set(key.strip(), value)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     with emu:
         env = {"ENDPOINT_URL": emu.url, **{k.upper(): v for k, v in emu.credentials.items()}}
         for key, value in env.items():

@@ -1,4 +1,9 @@
-"""Counters of what the gateway received: the suite asserts on them (e.g. no write ever arrived)."""
+"""Counters of what the gateway received: the suite asserts on them (e.g. no write ever arrived).
+
+``in_flight``/``max_in_flight`` count the clients' requests open at the gateway, held for a
+slot or running (allowance.py): a client keeping to the allowance never goes above it.
+``transactions`` counts billable API transactions per object (billing.py, §12).
+"""
 
 from __future__ import annotations
 
@@ -17,23 +22,41 @@ class Stats:
     logins: int = 0
     pages: Counter = field(default_factory=Counter)  # data page requests per object
     http_status: Counter = field(default_factory=Counter)
-    rejected_429: int = 0
+    rejected_429: int = 0  # refused for concurrency with HTTP 429 (quirk company_busy off)
+    held: int = 0  # had to wait for a slot of the company's allowance
+    rejected_busy: int = 0  # held, then refused with 200024
+    transactions: Counter = field(default_factory=Counter)  # billable, per object
+    transaction_functions: Counter = field(default_factory=Counter)  # billable, per function
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def enter(self, limit: int) -> int | None:
-        """Take an in-flight slot; None when the limit is reached (answer 429, §12)."""
+    def arrive(self) -> None:
+        """A request asks for a slot of the company's allowance (§12)."""
         with self._lock:
             self.requests += 1
-            if self.in_flight >= limit:
-                self.rejected_429 += 1
-                return None
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
-            return self.requests
+
+    def admitted(self, waited: bool, got_slot: bool, busy_answer: bool) -> None:
+        with self._lock:
+            self.held += int(waited)
+            if not got_slot:
+                if busy_answer:
+                    self.rejected_busy += 1
+                else:
+                    self.rejected_429 += 1
 
     def leave(self) -> None:
         with self._lock:
             self.in_flight -= 1
+
+    def record_transactions(self, billed: list[tuple[str, str]]) -> None:
+        with self._lock:
+            self.transactions.update(obj for _, obj in billed)
+            self.transaction_functions.update(fn for fn, _ in billed)
+
+    @property
+    def transactions_total(self) -> int:
+        return sum(self.transactions.values())
 
     def record_functions(self, names: list[str], data_objects: list[str]) -> None:
         with self._lock:
@@ -64,4 +87,11 @@ class Stats:
                 "pages": dict(self.pages),
                 "http_status": {str(k): v for k, v in self.http_status.items()},
                 "rejected_429": self.rejected_429,
+                "held": self.held,
+                "rejected_busy": self.rejected_busy,
+                "transactions": {
+                    "total": sum(self.transactions.values()),
+                    "by_object": dict(self.transactions),
+                    "by_function": dict(self.transaction_functions),
+                },
             }

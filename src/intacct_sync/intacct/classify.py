@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from intacct_sync.intacct.errors import (
     BadQuery,
+    CompanyBusy,
     CompanyExpiredError,
     ErrorDetail,
     FunctionFailed,
+    FunctionInProcess,
     IntacctError,
     InvalidField,
     Level,
@@ -25,6 +27,7 @@ from intacct_sync.intacct.errors import (
     SessionExpired,
     TemporarilyOffline,
     UnknownObject,
+    UnqueryableFields,
     UserCredentialsError,
 )
 
@@ -48,6 +51,22 @@ _RULES: list[_Rule] = [
         ("temporarily off-line", "try again later"),
         TemporarilyOffline,
         "Intacct is temporarily off-line; the client retries later.",
+    ),
+    (
+        None,
+        ("200024",),
+        ("too many operations running",),
+        CompanyBusy,
+        "Other requests of this company (its other integrations included) use up its allowance; "
+        "the client backs off, drops to 1 request in flight and retries (PROTOCOL.md §17).",
+    ),
+    (
+        "result",
+        ("XL03000011",),
+        ("is in process",),
+        FunctionInProcess,
+        "An earlier attempt of this request is still running; the client waits and sends the "
+        "same request again (PROTOCOL.md §17).",
     ),
     (
         "control",
@@ -112,6 +131,14 @@ _RULES: list[_Rule] = [
         ("object definition",),
         UnknownObject,
         "The object is not enabled in this company; remove it from the sync or enable the module.",
+    ),
+    (
+        "result",
+        (),
+        ("cannot be queried",),
+        UnqueryableFields,
+        "query refuses these fields although lookup lists them; the reader leaves them out "
+        "(list them under skip_fields to skip the refusal).",
     ),
     (
         "result",
@@ -202,4 +229,5 @@ def classify(
         controlid=controlid,
         object=object,
         http_status=http_status,
+        level=level,
     )

@@ -6,27 +6,36 @@
 ...         handle(page.batch)
 ...     print(client.stats().calls)
 
-Per company, all clients made with ``for_entity`` share one HTTP session, one in-flight
-semaphore (default 2 requests, PROTOCOL.md §12) and one ``CallStats``.
+Per company, all clients made with ``for_entity`` share one HTTP session, one in-flight limit
+(default 2 requests, lowered to 1 for the run after a 200024, PROTOCOL.md §12, §17), one
+``CallStats`` (calls, billed transactions, notices: ``usage(tag)``) and one ``ReadMemory``
+(fields ``query`` refuses, page sizes that survived a 524: ``adaptive.py``).
+
+What the pipeline calls: ``readable_fields(spec)`` (the fields a read really returns: type the
+table with these), ``read_pages``, ``read_keys``, ``count``, ``summary``, ``audit_deletes`` /
+``audit_deletes_many`` (``AuditUnavailable`` when AUDITHISTORY cannot be read: sweep keys
+instead) and ``usage(tag)`` (a ``stats.Usage``: calls, transactions, bytes, logins, notices).
 """
 
 from __future__ import annotations
 
-import re
-import threading
 import time
-from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 import pyarrow as pa
 import requests
 
 from intacct_sync.intacct import envelope, reader
-from intacct_sync.intacct.errors import AuditUnavailable, BadQuery, InvalidValue
+from intacct_sync.intacct.adaptive import Adaptive, ReadMemory
+from intacct_sync.intacct.audit import deleted_keys
+from intacct_sync.intacct.errors import InvalidValue
 from intacct_sync.intacct.fields import Field, FieldType
-from intacct_sync.intacct.filters import And, Cmp, Filter
+from intacct_sync.intacct.filters import Filter
 from intacct_sync.intacct.gateway import Gateway
+from intacct_sync.intacct.limiter import InFlight
 from intacct_sync.intacct.metadata import Dimension, parse_dimensions, parse_lookup
 from intacct_sync.intacct.objects import ObjectSpec, ReadFunction
 from intacct_sync.intacct.options import ClientOptions
@@ -34,10 +43,41 @@ from intacct_sync.intacct.paging import KeysetPaginator, OffsetPaginator, pagina
 from intacct_sync.intacct.records import Page, Window, data_int, raw_columns
 from intacct_sync.intacct.session import Credentials, SessionManager
 from intacct_sync.intacct.stats import StatsSnapshot, Usage
-from intacct_sync.intacct.values import TIMESTAMP_FORMAT, parse_decimal, parse_timestamp, to_arrow
+from intacct_sync.intacct.values import parse_decimal, to_arrow
 from intacct_sync.intacct.window import WindowFilters
+from intacct_sync.intacct.zone import ZoneEvidence, weigh
 
-_AUDIT_KEY = re.compile(r"^\s*(\d+)(?:--.*)?\s*$")  # "1234" or "1234--REC" (PROTOCOL.md §8)
+
+@dataclass(frozen=True)
+class _Company:
+    """What every client of one company shares (``for_entity``)."""
+
+    gateway: Gateway
+    memory: ReadMemory
+    adaptive: Adaptive
+
+    @classmethod
+    def build(cls, options: ClientOptions, transport: requests.Session | None) -> _Company:
+        gateway = Gateway(
+            timeout=options.timeout,
+            retry=options.retry,
+            limiter=InFlight(options.max_in_flight),
+            transport=transport,
+            max_response_bytes=options.max_response_bytes,
+        )
+        return cls.around(gateway, options)
+
+    @classmethod
+    def around(cls, gateway: Gateway, options: ClientOptions) -> _Company:
+        memory = ReadMemory(options.skip_fields)
+        adaptive = Adaptive(
+            memory,
+            gateway.stats.notice,
+            min_page_size=options.min_page_size,
+            pause=options.pause_after_heavy_page,
+            sleep=options.retry.sleep,
+        )
+        return cls(gateway, memory, adaptive)
 
 
 class IntacctClient:
@@ -53,17 +93,19 @@ class IntacctClient:
         transport: requests.Session | None = None,
         clock: Callable[[], float] = time.monotonic,
         _gateway: Gateway | None = None,
+        _company: _Company | None = None,
     ) -> None:
         self.options = options or ClientOptions()
         self.entity = entity or None
         self._endpoint_url, self._credentials, self._clock = endpoint_url, credentials, clock
-        self._gateway = _gateway or Gateway(
-            timeout=self.options.timeout,
-            retry=self.options.retry,
-            semaphore=threading.BoundedSemaphore(self.options.max_in_flight),
-            transport=transport,
-            max_response_bytes=self.options.max_response_bytes,
-        )
+        if _company is None:
+            _company = (
+                _Company.around(_gateway, self.options)
+                if _gateway is not None
+                else _Company.build(self.options, transport)
+            )
+        self._company = _company
+        self._gateway = _company.gateway
         self._session = SessionManager(
             self._gateway,
             credentials,
@@ -83,7 +125,8 @@ class IntacctClient:
 
     @property
     def max_in_flight(self) -> int:
-        return self.options.max_in_flight
+        """Requests in flight now: the configured number, or 1 after a 200024 (§17)."""
+        return self._gateway.limiter.limit
 
     def __repr__(self) -> str:
         return f"IntacctClient(entity={self.entity!r}, timezone={self.timezone!r})"
@@ -105,7 +148,7 @@ class IntacctClient:
             self.options,
             entity=entity_id,
             clock=self._clock,
-            _gateway=self._gateway,
+            _company=self._company,
         )
 
     @property
@@ -121,23 +164,67 @@ class IntacctClient:
         """(API calls, bytes) made under ``intacct.stats.scope(tag)``, logins included."""
         return self._gateway.stats.scoped(tag)
 
-    def usage(self, tag: str) -> Usage:
-        """Calls, billed transactions, bytes and notices under ``intacct.stats.scope(tag)``."""
+    def usage(self, tag: str | None = None) -> Usage:
+        """Calls, billed transactions (§12), bytes, logins and notices made under
+        ``intacct.stats.scope(tag)``; the whole company's (every entity client) when None."""
         return self._gateway.stats.usage(tag)
 
-    def _call(self, functions: list[envelope.Function], *, object: str | None = None):  # noqa: A002
-        return self._session.call(functions, object=object)
+    def notices(self, tag: str | None = None) -> tuple[str, ...]:
+        """What the client changed on its own under ``scope(tag)`` and what to do about it."""
+        return self.usage(tag).notices
+
+    def _call(self, functions: list[envelope.Function], *, object: str | None = None, **kw):  # noqa: A002
+        return self._session.call(functions, object=object, **kw)
 
     # --- metadata -------------------------------------------------------------------------
 
-    def read_fields(self, object_name: str) -> list[Field]:
-        """The fields the client will read of ``object_name`` (lookup's, as typed)."""
-        return self.lookup(object_name)
-
-    def lookup(self, object_name: str) -> list[Field]:
+    def lookup(self, object_name: str, *, include_skipped: bool = False) -> list[Field]:
+        """``object_name``'s fields per ``lookup``, less those this client will not select
+        (``skip_fields`` and fields ``query`` refused earlier in the run) unless asked."""
         response = self._call([envelope.lookup(object_name)], object=object_name)
         data = response.results[0].data
-        return parse_lookup(data.find("Type") if data is not None else None)
+        fields = parse_lookup(data.find("Type") if data is not None else None)
+        if include_skipped:
+            return fields
+        left_out = self._company.memory.left_out(object_name)
+        return [f for f in fields if f.name.upper() not in left_out]
+
+    def readable_fields(self, spec: ObjectSpec) -> list[Field]:
+        """The fields a read of ``spec`` will select: type the table with these.
+
+        ``lookup`` lists some fields ``query`` refuses (PROTOCOL.md §17); a read that meets the
+        refusal drops them and asks again (``adaptive.py``). Fields refused in an earlier run
+        can be handed in with ``remember_refused`` so they cost nothing this run.
+        """
+        return self.lookup(spec.name)
+
+    def remember_refused(self, object_name: str, names: Iterable[str]) -> None:
+        """Fields ``query`` refused in an earlier run: left out from the start."""
+        self._company.memory.refuse(object_name, names)
+
+    def refused(self, object_name: str) -> frozenset[str]:
+        """Fields ``query`` refused for ``object_name`` (this run or remembered)."""
+        return self._company.memory.refused(object_name)
+
+    def zone_evidence(self, object_name: str = "APBILL", rows: int = 200) -> ZoneEvidence:
+        """Whether the newest rows' timestamps fit the configured zone (one billed query; the
+        gateway does not expose the user's preference, ``zone.py``)."""
+        select = ["RECORDNO", "AUWHENCREATED", "WHENMODIFIED"]
+        function = envelope.query(
+            object_name,
+            select,
+            orderby=[("RECORDNO", False)],
+            pagesize=rows,
+            showprivate=self._showprivate,
+        )
+        response = self._call([function], object=object_name)
+        data = response.results[0].data
+        columns = raw_columns(list(data) if data is not None else [], select)
+        return weigh(object_name, list(zip(columns[1], columns[2], strict=True)), self.timezone)
+
+    def left_out(self, object_name: str) -> frozenset[str]:
+        """Fields not selected for ``object_name`` this run: skip_fields and query refusals."""
+        return self._company.memory.left_out(object_name)
 
     def dimensions(self) -> list[Dimension]:
         response = self._call([envelope.get_dimensions()])
@@ -160,6 +247,7 @@ class IntacctClient:
                 window,
                 tz=self.timezone,
                 page_size=min(size, envelope.READ_BY_QUERY_MAX_PAGE),
+                left_out=self._company.memory.left_out(spec.name),
             )
         else:
             yield from reader.query_pages(
@@ -170,7 +258,8 @@ class IntacctClient:
                 tz=self.timezone,
                 page_size=size,
                 showprivate=self._showprivate,
-                streams=self.max_in_flight,
+                streams=lambda: self.max_in_flight,
+                adaptive=self._company.adaptive,
             )
 
     def count(
@@ -264,55 +353,34 @@ class IntacctClient:
             page_size=self.page_size,
             showprivate=self._showprivate,
         )
-        for chunk in paginate(self._call, keys):
+        for chunk in paginate(self._call, keys, self._company.adaptive):
             column = raw_columns(chunk.records, [spec.key])[0]
             yield to_arrow(column, FieldType.INTEGER, object_name=spec.name, name=spec.key)
 
     def audit_deletes(self, spec: ObjectSpec, since: datetime, until: datetime) -> list[int]:
-        """Keys of ``spec`` records deleted in ``[since, until]`` per AUDITHISTORY (§9)."""
-        found = self.audit_deletes_many([spec.name], since, until)
-        return sorted({key for key, _ in found.get(spec.name, [])})
+        """Keys of ``spec`` records deleted in ``[since, until]`` per AUDITHISTORY (§9).
+
+        Raises ``AuditUnavailable`` when AUDITHISTORY cannot be read this run: a permission
+        (``AuditPermissionDenied``, also a ``PermissionDenied``) or the gateway's DL02000001
+        hiccup twice on a page (``audit.py``). Either way a key sweep finds the deletes.
+        """
+        found = self.audit_deletes_many([spec], since, until)[spec.name]
+        return sorted({key for key, _ in found})
 
     def audit_deletes_many(
-        self, object_names: list[str], since: datetime, until: datetime
+        self, specs: Iterable[ObjectSpec], since: datetime, until: datetime
     ) -> dict[str, list[tuple[int, datetime]]]:
-        """The records of several objects deleted in ``[since, until]``, in ONE AUDITHISTORY
-        read (Intacct bills each query, PROTOCOL.md §12): {object: [(key, access time)]}.
-
-        ACCESSTIME is kept in GMT whatever the company time zone (PROTOCOL.md §7), so the
-        bounds are sent in UTC. Raises ``PermissionDenied`` if the user may not read it and
-        ``AuditUnavailable`` when Intacct fails the audit query ("There was an error processing
-        the request", which it does now and then).
-        """
-        types = {name.lower(): name for name in object_names}
-        bounds = [t.astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT) for t in (since, until)]
-        kinds = Cmp("in", "OBJECTTYPE", *sorted(types)) if len(types) > 1 else None
-        base = And(
-            kinds or Cmp("equalto", "OBJECTTYPE", next(iter(types))),
-            Cmp("equalto", "ACCESSMODE", "D"),
-            Cmp("between", "ACCESSTIME", *bounds),
-        )
-        audit = KeysetPaginator(
-            "AUDITHISTORY",
-            ["OBJECTTYPE", "OBJECTKEY", "ID", "ACCESSTIME"],
-            base,
-            key="ID",
-            cursor="ACCESSTIME",
+        """{object name: [(deleted key, when)]} for several objects in ONE AUDITHISTORY query
+        (``OBJECTTYPE in (...)``, keyset pages; Intacct bills each query, §12); every object is
+        in the answer. Same errors as ``audit_deletes``."""
+        types = {spec.audit_object_type: spec.name for spec in specs}
+        if not types:
+            return {}
+        return deleted_keys(
+            self._call,
+            types,
+            since,
+            until,
             page_size=self.page_size,
             showprivate=self._showprivate,
         )
-        out: dict[str, list[tuple[int, datetime]]] = {}
-        try:
-            for chunk in paginate(self._call, audit):
-                kind, key, at = raw_columns(
-                    chunk.records, ["OBJECTTYPE", "OBJECTKEY", "ACCESSTIME"]
-                )
-                for object_type, text, when in zip(kind, key, at, strict=True):
-                    match = _AUDIT_KEY.match(text or "")
-                    name = types.get((object_type or "").lower())
-                    if match and name and when:
-                        moment = parse_timestamp(when, "UTC")
-                        out.setdefault(name, []).append((int(match.group(1)), moment))
-        except BadQuery as exc:
-            raise AuditUnavailable(str(exc), errors=exc.errors, object="AUDITHISTORY") from exc
-        return out

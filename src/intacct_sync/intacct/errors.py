@@ -10,6 +10,10 @@
     |   +-- TransportError            connection reset, connect/read timeout
     |   +-- MalformedResponse         body is not parsable XML (PROTOCOL.md §11.1)
     |   +-- TemporarilyOffline        "Temporarily Off-line", "Please Try Again Later"
+    |   +-- CompanyBusy               200024 "too many operations running for this company":
+    |   |                             back off; the client drops to 1 request in flight (§17)
+    |   +-- FunctionInProcess         "... control ID X is in process": the first attempt still
+    |                                 runs; wait, then re-send the same bytes (§2, §17)
     +-- SessionExpired                log in again once and repeat (PROTOCOL.md §3.3)
     +-- ResultIdExpired               restart the readByQuery (PROTOCOL.md §5.1)
     +-- FatalError                    fail the object; a human must act
@@ -19,8 +23,12 @@
         |   +-- NotAuthorizedError        sender not authorized for this company
         |   +-- CompanyExpiredError       PL04000055
         +-- PermissionDenied          the API user lacks a permission
+        +-- AuditUnavailable          AUDITHISTORY cannot be read (``cause`` says why): fall back
+        |   |                         to a key sweep (§9, §17)
+        |   +-- AuditPermissionDenied     ... because of a permission (also a PermissionDenied)
         +-- UnknownObject             "Object definition X not found"
         +-- InvalidField              unknown or non-queryable field
+        |   +-- UnqueryableFields         XL03000006 "cannot be queried" (the reader drops them)
         +-- BadQuery                  DL02000001, filter the server cannot run
         +-- RequestRejected           XL03000003, GW-0011, invalid policy: request is wrong
         +-- FunctionFailed            any other result-level failure
@@ -30,7 +38,6 @@
         +-- InvalidValue              a value does not fit its declared type
         +-- ServerMayStillBeWorking   HTTP 524: Cloudflare gave up, the server may still run
         +-- PaginationLoop            a page did not move the keyset cursor forward
-        +-- AuditUnavailable          AUDITHISTORY failed this time (DL02000001 now and then)
 
 ``classify.classify`` is the single place where Intacct error elements become one of these.
 """
@@ -87,6 +94,7 @@ class IntacctError(Exception):
         controlid: str | None = None,
         object: str | None = None,  # noqa: A002 - Intacct's own word
         http_status: int | None = None,
+        level: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -95,6 +103,7 @@ class IntacctError(Exception):
         self.controlid = controlid
         self.object = object
         self.http_status = http_status
+        self.level = level  # where the gateway reported it: gateway/control/authentication/result
 
     @property
     def errornos(self) -> list[str]:
@@ -136,6 +145,14 @@ class MalformedResponse(RetryableError): ...
 class TemporarilyOffline(RetryableError): ...
 
 
+class CompanyBusy(RetryableError):
+    """200024: the company's allowance of requests in flight is used up (PROTOCOL.md §17)."""
+
+
+class FunctionInProcess(RetryableError):
+    """A function whose controlid an earlier attempt carries is still running (§17)."""
+
+
 class SessionExpired(IntacctError): ...
 
 
@@ -164,10 +181,36 @@ class CompanyExpiredError(ConfigurationError): ...
 class PermissionDenied(FatalError): ...
 
 
+class AuditUnavailable(FatalError):
+    """AUDITHISTORY could not be read; ``cause`` is the error behind it (PROTOCOL.md §9, §17).
+
+    The deletes of the window can still be found by a key sweep: callers fall back to it with a
+    warning instead of failing the object.
+    """
+
+    def __init__(self, message: str, *, cause: IntacctError, **kw: object) -> None:
+        kw.setdefault("errors", cause.errors)
+        kw.setdefault("function", cause.function)
+        kw.setdefault("controlid", cause.controlid)
+        kw.setdefault("object", cause.object)
+        kw.setdefault("http_status", cause.http_status)
+        kw.setdefault("level", cause.level)
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.cause = cause
+
+
+class AuditPermissionDenied(AuditUnavailable, PermissionDenied):
+    """AUDITHISTORY is not readable by the web-services user (a ``PermissionDenied`` too)."""
+
+
 class UnknownObject(FatalError): ...
 
 
 class InvalidField(FatalError): ...
+
+
+class UnqueryableFields(InvalidField):
+    """``query`` refuses fields that ``lookup`` lists (XL03000006, PROTOCOL.md §17)."""
 
 
 class BadQuery(FatalError): ...
@@ -195,7 +238,3 @@ class ServerMayStillBeWorking(FatalError): ...
 
 
 class PaginationLoop(FatalError): ...
-
-
-class AuditUnavailable(FatalError):
-    """AUDITHISTORY could not be read this time; the caller finds deletes another way."""

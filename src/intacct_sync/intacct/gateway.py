@@ -2,9 +2,13 @@
 
 Each logical request is sent under the retry policy (``retry.py``) with the same bytes, so
 a retry re-sends the same function controlids. Every attempt holds one slot of the company's
-in-flight semaphore (not while backing off), is counted in ``CallStats`` and is read as a
-stream so a body larger than ``max_response_bytes`` is refused before it fills memory.
-HTTP-level failures are classified here (PROTOCOL.md §4.3); XML-level ones in ``response.py``.
+in-flight limit (``limiter.InFlight``; not while backing off), is counted in ``CallStats``
+(calls, and the transactions Intacct bills for it, §12) and is read as a stream so a body
+larger than ``max_response_bytes`` is refused before it fills memory. HTTP-level failures are
+classified here (PROTOCOL.md §4.3); XML-level ones in ``response.py``.
+
+A 200024 answer ("too many operations running for this company", §17) lowers the company's
+in-flight limit to 1 for the rest of the run, with a notice, before the policy backs off.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ import email.utils
 import ipaddress
 import logging
 import re
-import threading
 import time
 import urllib.parse
 from datetime import datetime, timezone
@@ -23,9 +26,10 @@ import requests
 
 from intacct_sync.intacct import errors as E
 from intacct_sync.intacct.classify import classify
+from intacct_sync.intacct.limiter import InFlight
 from intacct_sync.intacct.response import Response, check_response, parse_errors
 from intacct_sync.intacct.retry import RetryPolicy
-from intacct_sync.intacct.stats import CallStats
+from intacct_sync.intacct.stats import CallStats, billed_functions
 from intacct_sync.intacct.xmlsafe import parse_xml
 
 log = logging.getLogger(__name__)
@@ -91,7 +95,7 @@ class Gateway:
         *,
         timeout: tuple[float, float] = (10.0, 300.0),
         retry: RetryPolicy | None = None,
-        semaphore: threading.BoundedSemaphore | None = None,
+        limiter: InFlight | None = None,
         stats: CallStats | None = None,
         transport: requests.Session | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -100,7 +104,7 @@ class Gateway:
             raise ValueError("timeout must be (connect seconds, read seconds), both > 0")
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
-        self.semaphore = semaphore or threading.BoundedSemaphore(2)
+        self.limiter = limiter or InFlight(2)
         self.stats = stats or CallStats()
         self.session = transport or requests.Session()
         self.max_response_bytes = max_response_bytes
@@ -116,29 +120,56 @@ class Gateway:
         functions: list[str],
         sent_session: bool,
         object: str | None = None,  # noqa: A002
+        retry_524: bool = True,
     ) -> Response:
-        """POST ``body`` to ``url`` under the retry policy; the same bytes on every attempt."""
+        """POST ``body`` to ``url`` under the retry policy; the same bytes on every attempt.
+
+        ``retry_524=False`` hands an HTTP 524 straight to the caller: a keyset reader answers it
+        with a smaller page, which only it can build (``adaptive.py``).
+        """
         validate_endpoint(url)
         what = f"Intacct {','.join(functions)}" + (f" on {object}" if object else "")
         started = time.perf_counter()
 
         def attempt() -> Response:
             status, headers, payload = self._send(url, body, functions)
-            response = raise_for_response(
-                status, headers, payload, sent_session=sent_session, object=object
-            )
+            try:
+                response = raise_for_response(
+                    status, headers, payload, sent_session=sent_session, object=object
+                )
+            except E.IntacctError as error:
+                self.stats.record_transactions(object, billed_on_error(functions, error))
+                if isinstance(error, E.CompanyBusy):
+                    self._lower_in_flight()
+                raise
+            self.stats.record_transactions(object, billed_functions(functions))
             return dataclasses.replace(
                 response, nbytes=len(payload), elapsed=time.perf_counter() - started
             )
 
-        return self.retry.call(attempt, what=what, on_retry=self.stats.record_retry)
+        return self.retry.call(
+            attempt, what=what, on_retry=self.stats.record_retry, retry_524=retry_524
+        )
+
+    def _lower_in_flight(self) -> None:
+        previous = self.limiter.lower(1)
+        if previous is None:
+            return
+        message = (
+            f"Intacct answered 200024 (too many operations running for this company): requests "
+            f"in flight lowered from {previous} to 1 for the rest of this run. The company's "
+            "other integrations share its allowance: schedule this sync away from them, or set "
+            "max_in_flight: 1 (PROTOCOL.md §12, §17)."
+        )
+        self.stats.notice(message)
+        log.warning("%s", message)
 
     def _send(self, url: str, body: bytes, functions: list[str]) -> tuple[int, dict, bytes]:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("POST %s %s", url, redact(body))
         started = time.perf_counter()
         nbytes = 0
-        with self.semaphore:
+        with self.limiter:
             try:
                 with self.session.post(
                     url,
@@ -184,6 +215,18 @@ class Gateway:
             f"The Intacct response exceeds {self.max_response_bytes} bytes and was refused; "
             "lower the page size or raise max_response_bytes."
         )
+
+
+def billed_on_error(functions: list[str], error: E.IntacctError) -> int:
+    """Billed transactions of a failed attempt: the gateway ran the functions when it answered
+    at result level (except an in-process refusal, which runs nothing) or gave up behind the CDN
+    (524: the origin goes on working). A control or authentication failure, a 5xx or a lost
+    connection is not counted: nothing ran, or we cannot know (PROTOCOL.md §12, §17)."""
+    if isinstance(error, E.FunctionInProcess):
+        return 0
+    if error.level == "result" or error.http_status == 524:
+        return billed_functions(functions)
+    return 0
 
 
 def raise_for_response(

@@ -8,8 +8,11 @@ build them directly. Everything that depends on the company rather than the run 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from intacct_sync.intacct.envelope import QUERY_MAX_PAGE
@@ -17,6 +20,23 @@ from intacct_sync.intacct.gateway import DEFAULT_MAX_RESPONSE_BYTES
 from intacct_sync.intacct.retry import RetryPolicy
 
 MAX_IN_FLIGHT = 16
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.]{0,199}$")
+
+
+def _skip_map(value: Mapping[str, object] | None) -> Mapping[str, tuple[str, ...]]:
+    """{OBJECT: (FIELD, ...)}, upper case, validated; read-only so the options stay frozen."""
+    out: dict[str, tuple[str, ...]] = {}
+    for obj, names in (value or {}).items():
+        items = [names] if isinstance(names, str) else list(names or ())  # type: ignore[call-overload]
+        fields = tuple(dict.fromkeys(str(n).strip().upper() for n in items if str(n).strip()))
+        bad = [n for n in (str(obj), *fields) if not _NAME.match(n)]
+        if bad:
+            raise ValueError(
+                f"skip_fields has a bad object or field name {bad[0]!r}: use Intacct names, "
+                "e.g. skip_fields: {APBILL: [PAYTOCONTACTNAME]}."
+            )
+        out[str(obj).strip().upper()] = fields
+    return MappingProxyType(out)
 
 
 @dataclass(frozen=True)
@@ -31,8 +51,19 @@ class ClientOptions:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     session_lifetime: timedelta = timedelta(minutes=50)
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    # Fields never selected, per object: those query refuses although lookup lists them (§17).
+    skip_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    # After HTTP 524 on a keyset page the page is halved down to this many rows (§17), after a
+    # pause of this many seconds (the retry policy's sleep, so tests never really wait).
+    min_page_size: int = 250
+    pause_after_heavy_page: float = 5.0
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "skip_fields", _skip_map(self.skip_fields))
+        if not 1 <= self.min_page_size <= QUERY_MAX_PAGE:
+            raise ValueError(f"min page size {self.min_page_size} is out of range (1 to 2000).")
+        if self.pause_after_heavy_page < 0:
+            raise ValueError("the pause after a heavy page must be 0 seconds or more.")
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):

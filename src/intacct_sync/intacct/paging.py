@@ -28,7 +28,9 @@ from intacct_sync.intacct.filters import And, Cmp, Filter, Or
 from intacct_sync.intacct.records import data_int
 from intacct_sync.intacct.response import Response
 
-Call = Callable[..., Response]  # (functions, object=...) -> Response
+Call = Callable[..., Response]  # (functions, object=..., retry_524=...) -> Response
+# Sends one page request of a paginator, possibly changing it first (adaptive.Adaptive).
+Guard = Callable[[Call, "Paginator", envelope.Function], "Chunk"]
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,9 @@ class Chunk:
         return data_int(self.data, "numremaining")
 
 
-def send(call: Call, function: envelope.Function, object_name: str) -> Chunk:
+def send(call: Call, function: envelope.Function, object_name: str, **kw: object) -> Chunk:
     """One request of one function; its answer as a ``Chunk``."""
-    response = call([function], object=object_name)
+    response = call([function], object=object_name, **kw)
     data = response.results[0].data if response.results else None
     records = list(data) if data is not None else []
     return Chunk(records, data, response)
@@ -65,11 +67,18 @@ class Paginator:
         raise NotImplementedError
 
 
-def paginate(call: Call, paginator: Paginator) -> Iterator[Chunk]:
-    """Every answer of a paged read, in order (the first one even when empty)."""
+def paginate(call: Call, paginator: Paginator, guard: Guard | None = None) -> Iterator[Chunk]:
+    """Every answer of a paged read, in order (the first one even when empty).
+
+    ``guard`` sends each request instead of ``send`` and may change the paginator first (drop
+    refused fields, halve the page after a 524: ``adaptive.Adaptive``).
+    """
     request: envelope.Function | None = paginator.first()
     while request is not None:
-        chunk = send(call, request, paginator.object_name)
+        if guard is None:
+            chunk = send(call, request, paginator.object_name)
+        else:
+            chunk = guard(call, paginator, request)
         yield chunk
         request = paginator.next(chunk)
 
@@ -89,7 +98,8 @@ class KeysetPaginator(Paginator):
 
     The comparison values are the raw strings of the last row, so no time-zone round trip is
     involved. ``showprivate`` (top-level sessions only) lets the query see private-entity rows
-    (PROTOCOL.md §10).
+    (PROTOCOL.md §10). ``select`` and ``page_size`` may change between pages (``adaptive.py``);
+    ``request()`` always asks for the page after the last row read.
     """
 
     def __init__(

@@ -18,14 +18,19 @@ by the next run, as with cursor order.
 resultId until ``numremaining`` is 0; an expired resultId restarts the query (at most
 ``max_restarts`` times), dropping rows already yielded by key. Only UDDs use it and they are
 small, so the set of yielded keys stays small.
+
+Keyset pages go through ``adaptive.Adaptive`` when the client passes one: fields ``query``
+refuses are left out (null in the batches), a page lost to HTTP 524 is asked again at half the
+size from the same position (PROTOCOL.md §17).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from intacct_sync.intacct import envelope
+from intacct_sync.intacct.adaptive import Adaptive, keep
 from intacct_sync.intacct.errors import ResultIdExpired
 from intacct_sync.intacct.fields import Field, FieldType
 from intacct_sync.intacct.filters import And, Cmp, Filter
@@ -49,8 +54,10 @@ log = logging.getLogger(__name__)
 SPLIT_PAGES_PER_STREAM = 10
 
 
-def to_page(chunk: Chunk, fields: list[Field], tz: str, object_name: str) -> Page:
-    batch = build_batch(chunk.records, fields, tz=tz, object_name=object_name)
+def to_page(
+    chunk: Chunk, fields: list[Field], tz: str, object_name: str, key: str | None = None
+) -> Page:
+    batch = build_batch(chunk.records, fields, tz=tz, object_name=object_name, key=key)
     return Page(
         batch=batch,
         totalcount=data_int(chunk.data, "totalcount", len(chunk.records)),
@@ -70,14 +77,23 @@ def query_pages(
     tz: str,
     page_size: int,
     showprivate: bool = True,
-    streams: int = 1,
+    streams: int | Callable[[], int] = 1,
+    adaptive: Adaptive | None = None,
 ) -> Iterator[Page]:
     """Pages of the window, in key order (split into ``streams`` when large): everything for a
     full read, the rows changed in the window for an incremental one (one pass, rows without a
     cursor included). Objects whose key is not an integer page on (cursor, key), then read the
     rows whose cursor is empty in a second pass."""
     filters = WindowFilters(spec, fields, window, tz)
-    read = KeysetRead(call, spec, fields, tz=tz, page_size=page_size, showprivate=showprivate)
+    read = KeysetRead(
+        call,
+        spec,
+        fields,
+        tz=tz,
+        page_size=page_size,
+        showprivate=showprivate,
+        adaptive=adaptive,
+    )
     if _integer_key(spec, fields):
         # A full read takes every row, with no upper bound: its keys are the complete set the
         # key sweep compares against (a row changed after the window end is still there).
@@ -105,29 +121,44 @@ class KeysetRead:
         tz: str,
         page_size: int,
         showprivate: bool,
+        adaptive: Adaptive | None = None,
     ) -> None:
         self.call, self.spec, self.fields = call, spec, fields
-        self.select = select_list(fields, spec.key, spec.cursor)
         self.tz, self.page_size, self.showprivate = tz, page_size, showprivate
+        self.adaptive = adaptive
+
+    @property
+    def select(self) -> list[str]:
+        """The fields asked for: less those left out so far this run (re-read per series)."""
+        spec, full = self.spec, select_list(self.fields, self.spec.key, self.spec.cursor)
+        if self.adaptive is None:
+            return full
+        return keep(full, self.adaptive.memory.left_out(spec.name), spec.key, spec.cursor)
 
     def paginator(self, where: Filter | None, cursor: str | None = None) -> KeysetPaginator:
+        size = self.page_size
+        if self.adaptive is not None:
+            size = self.adaptive.memory.page_size(self.spec.name, size)
         return KeysetPaginator(
             self.spec.name,
             self.select,
             where,
             key=self.spec.key,
             cursor=cursor,
-            page_size=self.page_size,
+            page_size=size,
             showprivate=self.showprivate,
         )
 
     def page(self, chunk: Chunk) -> Page:
-        return to_page(chunk, self.fields, self.tz, self.spec.name)
+        return to_page(chunk, self.fields, self.tz, self.spec.name, self.spec.key)
+
+    def series(self, paginator: KeysetPaginator) -> Iterator[Chunk]:
+        return paginate(self.call, paginator, self.adaptive)
 
     def pages(
         self, where: Filter | None, cursor: str | None = None, skip_empty: bool = True
     ) -> Iterator[Page]:
-        for chunk in paginate(self.call, self.paginator(where, cursor)):
+        for chunk in self.series(self.paginator(where, cursor)):
             if chunk.records or not skip_empty:
                 yield self.page(chunk)
 
@@ -137,14 +168,17 @@ class KeysetRead:
         bounds += [Cmp("lessthanorequalto", key, str(high))] if high is not None else []
         return And(base, *bounds) if bounds else base
 
-    def full(self, base: Filter | None, streams: int) -> Iterator[Page]:
-        first_series = paginate(self.call, self.paginator(base))
+    def full(self, base: Filter | None, streams: int | Callable[[], int]) -> Iterator[Page]:
+        paginator = self.paginator(base)
+        first_series = self.series(paginator)
         first = next(first_series)
         yield self.page(first)  # even when empty: its totalcount (0) is the progress total
-        left = first.numremaining
-        if not first.records or left == 0 or len(first.records) < self.page_size:
+        left, size = first.numremaining, paginator.page_size
+        if not first.records or left == 0 or len(first.records) < size:
             return
-        pages_left = -(-left // self.page_size)
+        pages_left = -(-left // size)
+        # Requests in flight may have dropped to 1 (200024, §17): split for what is left.
+        streams = streams() if callable(streams) else streams
         if streams < 2 or pages_left < SPLIT_PAGES_PER_STREAM * streams:
             yield from (self.page(c) for c in first_series if c.records)
             return
@@ -200,10 +234,11 @@ def read_by_query_pages(
     tz: str,
     page_size: int,
     max_restarts: int = 2,
+    left_out: frozenset[str] = frozenset(),
 ) -> Iterator[Page]:
     """readByQuery + readMore; restart on an expired resultId, skipping rows already seen."""
     text = WindowFilters(spec, fields, window, tz).read_by_query_text() if window else ""
-    select = select_list(fields, spec.key)
+    select = keep(select_list(fields, spec.key), left_out, spec.key)
     seen: set[str] = set()
     for attempt in range(max_restarts + 1):
         try:
@@ -212,7 +247,8 @@ def read_by_query_pages(
                 fresh = [r for r in chunk.records if (r.findtext(spec.key) or "") not in seen]
                 seen.update(r.findtext(spec.key) or "" for r in fresh)
                 if fresh or not seen:
-                    yield to_page(Chunk(fresh, chunk.data, chunk.response), fields, tz, spec.name)
+                    fresh_chunk = Chunk(fresh, chunk.data, chunk.response)
+                    yield to_page(fresh_chunk, fields, tz, spec.name, spec.key)
             return
         except ResultIdExpired:
             if attempt == max_restarts:

@@ -68,12 +68,29 @@ def raw_columns(records: list[etree._Element], names: list[str]) -> list[list[st
 
 
 def build_batch(
-    records: list[etree._Element], fields: list[Field], *, tz: str, object_name: str
+    records: list[etree._Element],
+    fields: list[Field],
+    *,
+    tz: str,
+    object_name: str,
+    key: str | None = None,
 ) -> pa.RecordBatch:
+    """A typed batch of ``records``; a bad value's error names its record by ``key``."""
     names = [f.name for f in fields]
     columns = raw_columns(records, names)
+
+    def key_of(row: int) -> str | None:  # only on failure: no cost on the hot path
+        return records[row].findtext(key) if key else None
+
     arrays = [
-        to_arrow(col, f.type, tz=timestamp_zone(f.name, tz), object_name=object_name, name=f.name)
+        to_arrow(
+            col,
+            f.type,
+            tz=timestamp_zone(f.name, tz),
+            object_name=object_name,
+            name=f.name,
+            key_of=key_of,
+        )
         for col, f in zip(columns, fields, strict=True)
     ]
     return pa.RecordBatch.from_arrays(arrays, schema=arrow_schema(fields))

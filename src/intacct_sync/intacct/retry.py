@@ -1,7 +1,10 @@
 """The retry policy: which failures are retried, how long to wait, when to give up.
 
 Retried (PROTOCOL.md §13): every ``RetryableError`` (transport errors, 429/GW-0010, 500/502/
-503/504, Cloudflare pages, unparsable XML, "try again later"). Waits grow exponentially with
+503/504, Cloudflare pages, unparsable XML, "try again later", 200024 "too many operations
+running for this company" and "... is in process", §17). An in-process refusal means our own
+first attempt still runs: waiting and re-sending the same bytes is answered once it finished
+(``uniqueid=false``, §2). Waits grow exponentially with
 jitter (1 s, 2 s, 4 s … capped at 60 s, plus up to 1 s of random jitter); a ``Retry-After``
 given with a 429 is honoured instead. Bounded twice: at most ``max_attempts`` (6) attempts and
 ``max_total_seconds`` (10 min) of waiting and working.
@@ -11,6 +14,8 @@ only read, so a second run is harmless to the data, but an immediate retry would
 heavy query onto a server that is still busy with the first. The policy waits
 ``pause_after_524`` (2 min) and retries **once**; a second 524 fails with
 ``ServerMayStillBeWorking`` so the run stops and a human narrows the window or page size.
+Keyset ``query`` pages opt out (``retry_524=False``): their reader halves the page instead,
+from the same position (``adaptive.py``).
 
 The sleep function is injectable: tests pass a recorder and never really sleep.
 """
@@ -62,12 +67,18 @@ class RetryPolicy:
         *,
         what: str = "Intacct request",
         on_retry: Callable[[], None] | None = None,
+        retry_524: bool = True,
     ) -> T:
-        """Run ``fn`` under this policy; re-raise the last error when giving up."""
+        """Run ``fn`` under this policy; re-raise the last error when giving up.
+
+        ``retry_524=False``: a 524 is raised at once (the caller changes the request instead).
+        """
         seen_524 = [0]
 
         def retryable(error: BaseException) -> bool:
             if isinstance(error, ServerMayStillBeWorking):
+                if not retry_524:
+                    return False
                 seen_524[0] += 1
                 return seen_524[0] <= self.retries_after_524
             return isinstance(error, RetryableError)

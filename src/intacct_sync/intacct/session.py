@@ -136,19 +136,29 @@ class SessionManager:
     def __repr__(self) -> str:
         return f"SessionManager(entity={self.entity!r}, endpoint={self.login_url!r})"
 
-    def call(self, functions: list[envelope.Function], *, object: str | None = None) -> Response:  # noqa: A002
+    def call(
+        self,
+        functions: list[envelope.Function],
+        *,
+        object: str | None = None,  # noqa: A002
+        retry_524: bool = True,
+    ) -> Response:
         """Send ``functions`` with the current session; log in again once if it expired."""
         session = self._current()
         try:
-            return self._send(session, functions, object)
+            return self._send(session, functions, object, retry_524)
         except SessionExpired:
             log.info("Intacct session expired (entity %s); logging in again", self.entity or "-")
             self._invalidate(session)
-            return self._send(self._current(), functions, object)
+            return self._send(self._current(), functions, object, retry_524)
 
     def _send(
-        self, session: ApiSession, functions: list[envelope.Function], object: str | None
-    ) -> Response:  # noqa: A002
+        self,
+        session: ApiSession,
+        functions: list[envelope.Function],
+        object: str | None,  # noqa: A002
+        retry_524: bool = True,
+    ) -> Response:
         body = self._request(envelope.SessionAuth(session.sessionid), functions)
         response = self.gateway.post(
             session.endpoint,
@@ -156,6 +166,7 @@ class SessionManager:
             functions=[f.name for f in functions],
             sent_session=True,
             object=object,
+            retry_524=retry_524,
         )
         self._slide(session, response.authentication)
         return response

@@ -1,8 +1,13 @@
-"""Every Intacct API call counted (per function) and timed, thread-safe.
+"""Every Intacct API call counted (per function) and timed, thread-safe; billed transactions.
 
-Intacct meters API transactions per function (PROTOCOL.md §12), so each HTTP request sent is
-counted once per function it carries, retries included. A snapshot taken before and after
-one object's read gives that object's calls: ``after - before``.
+Each HTTP request sent is counted once per function it carries, retries included (``calls``).
+Intacct bills **transactions** (PROTOCOL.md §12, §17): each ``query``, ``readByQuery`` and
+``readMore`` the gateway ran counts 1, whatever its result; ``lookup``, ``getAPISession``,
+``inspect``, ``getDimensions`` and ``read`` do not. The gateway tells us which ran
+(``billed_functions``). A snapshot taken before and after one object's read gives that
+object's calls: ``after - before``; ``scope(tag)`` counts the calls, transactions, bytes,
+logins and **notices** (what the client changed on its own and what to do about it) of the
+work done under one tag, even when objects run in parallel (``usage(tag)``).
 """
 
 from __future__ import annotations
@@ -30,20 +35,23 @@ def scope(name: str) -> Iterator[None]:
         _SCOPE.reset(token)
 
 
-# Intacct bills these per call (each page is another transaction); lookup, getAPISession,
-# inspect, getDimensions and read are not counted (PROTOCOL.md §12, §17).
+# What Intacct bills (PROTOCOL.md §12, §17).
 BILLABLE = frozenset({"query", "readByQuery", "readMore"})
+
+
+def current_scope() -> str | None:
+    return _SCOPE.get()
 
 
 @dataclass(frozen=True)
 class Usage:
-    """What one scope (an object, or the run) cost: calls, billed transactions, bytes, and the
-    notices the client raised for it (fields dropped, page size halved...)."""
+    """What one scope (or the whole client) cost and what the client did about trouble."""
 
-    calls: int = 0
-    transactions: int = 0
-    bytes: int = 0
-    notices: tuple[str, ...] = ()
+    calls: int = 0  # functions sent (API calls), retries and logins included
+    transactions: int = 0  # billable transactions the gateway ran (§12)
+    bytes: int = 0  # response bytes received
+    logins: int = 0  # getAPISession calls
+    notices: tuple[str, ...] = ()  # e.g. fields dropped, page size halved, in-flight lowered
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,11 @@ class StatsSnapshot:
     bytes_received: int = 0
     retries: int = 0
     logins: int = 0
+    transactions: dict[str, int] = field(default_factory=dict)  # OBJECT -> billed (§12)
+
+    @property
+    def total_transactions(self) -> int:
+        return sum(self.transactions.values())
 
     @property
     def total_calls(self) -> int:
@@ -73,6 +86,11 @@ class StatsSnapshot:
             bytes_received=self.bytes_received - other.bytes_received,
             retries=self.retries - other.retries,
             logins=self.logins - other.logins,
+            transactions={
+                k: v - other.transactions.get(k, 0)
+                for k, v in self.transactions.items()
+                if v - other.transactions.get(k, 0)
+            },
         )
 
 
@@ -86,8 +104,9 @@ class CallStats:
         self._bytes = 0
         self._retries = 0
         self._logins = 0
+        self._transactions: Counter[str] = Counter()
         self._scoped: dict[str, Counter[str]] = {}
-        self._notices: dict[str, list[str]] = {}
+        self._notices: dict[str | None, list[str]] = {}
 
     def record(self, functions: list[str], seconds: float, nbytes: int) -> None:
         tag = _SCOPE.get()
@@ -99,7 +118,6 @@ class CallStats:
             if tag is not None:
                 mine = self._scoped.setdefault(tag, Counter())
                 mine["calls"] += len(functions)
-                mine["transactions"] += sum(1 for name in functions if name in BILLABLE)
                 mine["bytes"] += nbytes
 
     def scoped(self, tag: str) -> tuple[int, int]:
@@ -107,28 +125,57 @@ class CallStats:
         usage = self.usage(tag)
         return usage.calls, usage.bytes
 
-    def usage(self, tag: str) -> Usage:
-        """What was counted under ``scope(tag)`` so far."""
+    def usage(self, tag: str | None = None) -> Usage:
+        """What ``scope(tag)`` has cost so far; the whole client's when ``tag`` is None."""
         with self._lock:
+            if tag is None:
+                notices = [n for group in self._notices.values() for n in group]
+                return Usage(
+                    calls=sum(self._calls.values()),
+                    transactions=sum(self._transactions.values()),
+                    bytes=self._bytes,
+                    logins=self._logins,
+                    notices=tuple(dict.fromkeys(notices)),
+                )
             mine = self._scoped.get(tag, Counter())
-            notices = tuple(self._notices.get(tag, ()))
-            return Usage(mine["calls"], mine["transactions"], mine["bytes"], notices)
+            return Usage(
+                calls=mine["calls"],
+                transactions=mine["transactions"],
+                bytes=mine["bytes"],
+                logins=mine["logins"],
+                notices=tuple(self._notices.get(tag, ())),
+            )
 
-    def notice(self, message: str) -> None:
-        """A notice for the current scope (shown in its run record's warnings), once."""
+    def record_transactions(self, object_name: str | None, count: int) -> None:
+        """``count`` billed transactions on ``object_name`` (PROTOCOL.md §12)."""
+        if count <= 0:
+            return
         tag = _SCOPE.get()
         with self._lock:
-            found = self._notices.setdefault(tag or "", [])
-            if message not in found:
-                found.append(message)
+            self._transactions[(object_name or "").upper()] += count
+            if tag is not None:
+                self._scoped.setdefault(tag, Counter())["transactions"] += count
+
+    def notice(self, text: str) -> bool:
+        """Record a notice for the current scope, once; True when it is new."""
+        tag = _SCOPE.get()
+        with self._lock:
+            mine = self._notices.setdefault(tag, [])
+            if text in mine:
+                return False
+            mine.append(text)
+            return True
 
     def record_retry(self) -> None:
         with self._lock:
             self._retries += 1
 
     def record_login(self) -> None:
+        tag = _SCOPE.get()
         with self._lock:
             self._logins += 1
+            if tag is not None:
+                self._scoped.setdefault(tag, Counter())["logins"] += 1
 
     def snapshot(self) -> StatsSnapshot:
         with self._lock:
@@ -138,4 +185,10 @@ class CallStats:
                 bytes_received=self._bytes,
                 retries=self._retries,
                 logins=self._logins,
+                transactions=dict(self._transactions),
             )
+
+
+def billed_functions(functions: list[str]) -> int:
+    """How many of a request's functions Intacct bills when it ran them (§12)."""
+    return sum(1 for name in functions if name in BILLABLE)

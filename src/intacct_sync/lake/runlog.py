@@ -98,6 +98,7 @@ class RunRecord:
     table_version: int | None = None  # the table's Delta version after this run's writes
     fields_hash: str | None = None  # the fields read (lookup minus skipped), to spot changes
     source_digest: str | None = None  # content digest of a full read (objects read in full)
+    refused_fields: str | None = None  # fields Intacct's query refused (comma list; §17)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:

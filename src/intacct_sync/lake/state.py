@@ -47,7 +47,8 @@ RUNS_SCHEMA = pa.schema(
      ("reconcile_api_calls", pa.int64()), ("warnings", pa.string()),
      # added with the state in the log:
      ("transactions", pa.int64()), ("keys_swept", pa.bool_()), ("table_version", pa.int64()),
-     ("fields_hash", pa.string()), ("source_digest", pa.string())]
+     ("fields_hash", pa.string()), ("source_digest", pa.string()),
+     ("refused_fields", pa.string())]
 )  # fmt: skip
 
 
@@ -66,6 +67,7 @@ class SyncState:
     target_sums: dict[str, Decimal] | None = None
     fields_hash: str | None = None  # lookup's fields as last synced
     source_digest: str | None = None  # a full read's content, for objects read in full
+    refused_fields: tuple[str, ...] = ()  # fields query refused (asked again on a full read)
     table_version: int | None = None  # after the last run that wrote
     run_id: str | None = None
     updated_at: datetime | None = None
@@ -125,7 +127,8 @@ class StateStore:
               max(started_at) FILTER (WHERE {ok} AND keys_swept) AS last_key_sweep,
               max_by(struct(started_at, table_version, target_count, target_sums), started_at)
                 FILTER (WHERE reconciled IS NOT NULL) AS reconcile,
-              max_by(struct(fields_hash, source_digest, table_version, run_id, ended_at), ended_at)
+              max_by(struct(fields_hash, source_digest, table_version, run_id, ended_at,
+                            refused_fields), ended_at)
                 FILTER (WHERE {ok}) AS latest,
               coalesce(sum(transactions) FILTER (WHERE started_at >= {timestamp_literal(month)}), 0)
                 AS month_transactions
@@ -188,6 +191,7 @@ def _state(row: dict) -> SyncState:
         target_sums=parse_sums(reconcile.get("target_sums")) if reconcile else None,
         fields_hash=latest.get("fields_hash"),
         source_digest=latest.get("source_digest"),
+        refused_fields=tuple(filter(None, (latest.get("refused_fields") or "").split(","))),
         table_version=latest.get("table_version"),
         run_id=latest.get("run_id"),
         updated_at=latest.get("ended_at"),
