@@ -18,6 +18,7 @@ class Stats:
     pages: Counter = field(default_factory=Counter)  # data page requests per object
     http_status: Counter = field(default_factory=Counter)
     rejected_429: int = 0
+    session_paths: Counter = field(default_factory=Counter)  # session requests per URL path
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def enter(self, limit: int) -> int | None:
@@ -45,6 +46,11 @@ class Stats:
         with self._lock:
             self.logins += 1
 
+    def record_session(self, path: str) -> None:
+        """A request authenticated with a sessionid arrived at ``path``."""
+        with self._lock:
+            self.session_paths[path] += 1
+
     def record_status(self, status: int) -> None:
         with self._lock:
             self.http_status[status] += 1
@@ -64,4 +70,5 @@ class Stats:
                 "pages": dict(self.pages),
                 "http_status": {str(k): v for k, v in self.http_status.items()},
                 "rejected_429": self.rejected_429,
+                "session_paths": dict(self.session_paths),
             }
