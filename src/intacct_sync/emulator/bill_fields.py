@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from .generate_master import Master
 
-URL = "https://www.intacct.com/ia/acct/ur.phtml?.r="
 LINE_CONSTANTS = {
     "OFFSETGLACCOUNTNO": "2000",
     "TOTALPAID": "0",
@@ -33,7 +32,7 @@ def summary_key(base: int, day: str) -> int:
     return base + (int(day[:4]) - 2026) * 12 + int(day[5:7])
 
 
-def bill_extras(vendor: dict, rec: int, ent: dict) -> dict:
+def bill_extras(vendor: dict, ent: dict) -> dict:
     """Bill fields copied from its vendor (contact names and keys, 1099 form)."""
     return {
         "ENTITY": ent.get("MEGAENTITYID"),
@@ -50,7 +49,6 @@ def bill_extras(vendor: dict, rec: int, ent: dict) -> dict:
         "RETAINAGERELEASED": 0,
         "USERID": "jdoe",
         "CREATEDUSERID": "jdoe",
-        "RECORD_URL": URL + str(rec),
     }
 
 

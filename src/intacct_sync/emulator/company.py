@@ -23,7 +23,7 @@ from .catalog import build_objects
 from .clock import Clock
 from .generate_master import ENTITIES
 from .schema import FieldDef, ObjectDef
-from .store import q
+from .store import generated, q
 from .templates import company_store
 from .values import formatter, to_storage
 
@@ -152,6 +152,8 @@ class Company:
             fdef = obj.field(name)
             if fdef is None:
                 raise KeyError(f"{obj.name} has no field {name!r}")
+            if generated(obj, name):
+                raise ValueError(f"{obj.name}.{name} is read-only (made from the record number)")
             out[name] = to_storage(fdef, value)
         return out
 

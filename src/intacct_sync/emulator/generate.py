@@ -78,7 +78,7 @@ SCALES = {
         (30, 60),
         25,
         TxnScale(12_000, (1, 6), 0.5, 3_000, (2, 8)),
-        Extra(3_000, (1, 4), 300, 600),
+        Extra(1_500, (1, 4), 150, 300, gl_detail=False),
     ),
     "large": Scale(
         2_000,
@@ -163,7 +163,8 @@ def populate(
     journal_seq = generate_gl(gen, txn)
     sink.flush()
     _blank_cursors(store, rng)
-    populate_extra(store, sink, seed, tz, spec.extra, master, setup, gen, poster, journal_seq)
+    extra = spec.extra if bills is None else spec.extra.scaled(bills / spec.txn.bills)
+    populate_extra(store, sink, seed, tz, extra, master, setup, gen, poster, journal_seq)
     return sink.audit_id
 
 

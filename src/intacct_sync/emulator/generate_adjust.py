@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from .bill_fields import summary_key
-from .generate_docs import Kit, money, record_url, totals
+from .generate_docs import Kit, money, totals
 from .timeline import AS_OF
 
 MEGA = ("MEGAENTITYKEY", "MEGAENTITYID", "MEGAENTITYNAME")
@@ -56,7 +56,6 @@ def generate_adjustments(kit: Kit, side: str, count: int) -> None:
             "PRBATCH": f"{'AR' if side == 'AR' else 'AP'} Adjustments: {day[:7].replace('-', '/')}",
             "PRBATCHKEY": summary_key(1300 if side == "AR" else 1400, day),
             "MODULEKEY": "4.AR" if side == "AR" else "3.AP",
-            "RECORD_URL": record_url(rec),
             **kit.stamps(created),
             **kit.entity(),
         }
@@ -94,7 +93,6 @@ def generate_adjustments(kit: Kit, side: str, count: int) -> None:
                     f"{party_obj}DIMKEY": party["RECORDNO"],
                     f"{party_obj}ID": party[party_id],
                     f"{party_obj}NAME": name,
-                    "RECORD_URL": record_url(key),
                     **fields,
                     **kit.line_stamps(created),
                     **{k: head[k] for k in MEGA if k in head},
@@ -157,7 +155,6 @@ def generate_expenses(kit: Kit, count: int) -> None:
             "PRBATCHKEY": summary_key(1500, day),
             "MODULEKEY": "6.EE",
             "INCLUSIVETAX": 0,
-            "RECORD_URL": record_url(rec),
             **totals(total, paid),
             **kit.stamps(created, *([paid_at] if paid_at else [])),
             **{k: emp[k] for k in MEGA if emp.get(k)},

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from .bill_fields import summary_key
-from .generate_docs import Kit, money, record_url, totals
+from .generate_docs import Kit, money, totals
 from .generate_setup import TERM_DAYS, TERM_KEYS
 from .timeline import AS_OF
 
@@ -88,13 +88,7 @@ def _invoice(kit: Kit, revenue: list[dict], fate: str, bucket, line_range) -> No
         "SYSTEMGENERATED": 0,
         "DUE_IN_DAYS": TERM_DAYS[term],
         "DUNNINGCOUNT": 0,
-        "RECORD_URL": record_url(rec),
-        **{
-            f"{p}.{k.split('.', 1)[1]}": v
-            for p, src in zip(PREFIXES, ("DISPLAYCONTACT", "SHIPTO", "BILLTO"), strict=True)
-            for k, v in cust.items()
-            if k.startswith(src + ".")
-        },
+        **_contacts(cust),
         **kit.entity(),
     }
     head["ENTITY"] = head.get("MEGAENTITYID")
@@ -137,6 +131,21 @@ def _invoice(kit: Kit, revenue: list[dict], fate: str, bucket, line_range) -> No
         "1100",
         cust_dims,
     )
+
+
+def _contacts(cust: dict) -> dict:
+    """The invoice's CONTACT.*, SHIPTO.*, BILLTO.* blocks: the customer's display, ship-to and
+    bill-to contacts (built once per customer)."""
+    found = cust.get("_invoice_contacts")
+    if found is None:
+        found = {
+            f"{p}.{k.split('.', 1)[1]}": v
+            for p, src in zip(PREFIXES, ("DISPLAYCONTACT", "SHIPTO", "BILLTO"), strict=True)
+            for k, v in cust.items()
+            if k.startswith(src + ".")
+        }
+        cust["_invoice_contacts"] = found
+    return found
 
 
 def _line(kit: Kit, head: dict, cust: dict, revenue: list[dict], n: int, created: int) -> dict:
@@ -183,7 +192,6 @@ def _line(kit: Kit, head: dict, cust: dict, revenue: list[dict], n: int, created
             {"ITEMDIMKEY": item["RECORDNO"], "ITEMID": item["ITEMID"], "ITEMNAME": item["NAME"]}
         )
         row["_dims"] = (*dims, ("ITEM", item["RECORDNO"]))
-    row["RECORD_URL"] = record_url(row["RECORDNO"])
     return row
 
 
@@ -212,7 +220,6 @@ def _receipt(kit: Kit, head: dict, cust: dict, items: list[dict], amount: int, w
                 "TRX_PAYMENTAMOUNT": money(part),
                 "CURRENCY": "USD",
                 "STATE": "Posted",
-                "RECORD_URL": record_url(detail),
                 **kit.line_stamps(when),
                 **{
                     k: head[k]
@@ -257,7 +264,6 @@ def _receipt(kit: Kit, head: dict, cust: dict, items: list[dict], amount: int, w
         "BILLTOPAYTOKEY": head.get("BILLTOPAYTOKEY"),
         "CLEARED": "T" if rng.random() < 0.6 else "F",
         "UNDEPOSITEDACCOUNTNO": None,
-        "RECORD_URL": record_url(rec),
         **kit.stamps(when),
         **{k: head[k] for k in ("MEGAENTITYKEY", "MEGAENTITYID", "MEGAENTITYNAME") if k in head},
     }

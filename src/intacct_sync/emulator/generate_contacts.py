@@ -17,7 +17,6 @@ import random
 
 from . import names
 from .catalog_base import CONTACT_FIELDS, CONTACT_TAX
-from .generate_setup import url
 from .names_contact import CITIES, PREFIXES, STREETS
 from .timeline import Timeline
 
@@ -90,7 +89,6 @@ class ContactBook:
             "MAILADDRESS.COUNTRYCODE": code,
             "TAXABLE": 0,
             "STATUS": "active",
-            "RECORD_URL": url(rec),
             "_area": area,
             **self.tl.stamps(),
         }
@@ -134,7 +132,6 @@ def vendors(book: ContactBook, rows: list[dict], term_keys: dict[str, int]) -> N
                 "FORM1099TYPE": "MISC" if v["VENDTYPE"] == "Contractor" else None,
                 "FORM1099BOX": "7" if v["VENDTYPE"] == "Contractor" else None,
                 "OBJECTRESTRICTION": "Restricted" if v.get("MEGAENTITYID") else "Unrestricted",
-                "RECORD_URL": url(v["RECORDNO"]),
             }
         )
 
@@ -167,7 +164,6 @@ def customers(book: ContactBook, rows: list[dict], term_keys: dict[str, int]) ->
                 "ENABLEONLINECARDPAYMENT": int(rng.random() < 0.4),
                 "ENABLEONLINEACHPAYMENT": int(rng.random() < 0.4),
                 "OBJECTRESTRICTION": "Restricted" if c.get("MEGAENTITYID") else "Unrestricted",
-                "RECORD_URL": url(c["RECORDNO"]),
             }
         )
 
@@ -194,6 +190,5 @@ def entities(book: ContactBook, rows: list[dict]) -> None:
                 "OPCOUNTRY": "United Kingdom" if uk else "United States",
                 "ENABLELEGALCONTACT": 0,
                 "REPORTPRINTAS": e["NAME"],
-                "RECORD_URL": url(e["RECORDNO"]),
             }
         )

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .bill_fields import URL
 from .generate_master import Master, entity_of
 from .generate_post import Dims, Doc, Poster, make_doc
 from .timeline import AS_OF, Timeline
@@ -110,7 +109,3 @@ def totals(total: int, paid: int) -> dict:
         "TOTALSELECTED": "0",
     }
     return {**fields, **{f"TRX_{k}": v for k, v in fields.items()}, "BASECURR": "USD"}
-
-
-def record_url(key: int) -> str:
-    return URL + str(key)

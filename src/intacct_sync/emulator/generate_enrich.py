@@ -12,7 +12,7 @@ import random
 
 from . import generate_contacts as contacts
 from .generate_master import Master
-from .generate_setup import TERM_KEYS, bank_accounts, terms, url
+from .generate_setup import TERM_KEYS, bank_accounts, terms
 from .timeline import Timeline
 
 PROJECT_TYPES = ("Client Services", "Internal", "Capital Project", "Grant")
@@ -33,9 +33,6 @@ def enrich(seed: int, tz: str, m: Master) -> dict[str, list[dict]]:
     _projects(rng, m)
     _items(rng, m)
     _accounts(m)
-    for obj in ("DEPARTMENT", "LOCATION", "CLASS"):
-        for row in m.of(obj):
-            row["RECORD_URL"] = url(row["RECORDNO"])
     accounts = {a["ACCOUNTNO"]: a for a in m.of("GLACCOUNT")}
     return {
         "CONTACT": book.rows,
@@ -67,7 +64,6 @@ def _employees(rng: random.Random, m: Master) -> None:
                 "SUPERVISORNAME": boss["CONTACT.CONTACTNAME"] if boss else None,
                 "ENTITY": e.get("MEGAENTITYID"),
                 "POSTACTUALCOST": 0,
-                "RECORD_URL": url(e["RECORDNO"]),
             }
         )
 
@@ -94,7 +90,6 @@ def _projects(rng: random.Random, m: Master) -> None:
             "INVOICEWITHPARENT": 0,
             "CFDA": f"{rng.randint(10, 99)}.{rng.randint(100, 999)}" if grant else None,
             "AGENCY": rng.choice(AGENCIES) if grant else None,
-            "RECORD_URL": url(p["RECORDNO"]),
         }
         if p.get("PROJECTCATEGORY") == "Contract" and m.of("CUSTOMER"):
             cust = rng.choice(m.of("CUSTOMER"))
@@ -126,7 +121,6 @@ def _items(rng: random.Random, m: Master) -> None:
                 "SODESCRIPTION": i["NAME"],
                 "ENABLE_SERIALNO": 0,
                 "ENABLEFULFILLMENT": 0,
-                "RECORD_URL": url(i["RECORDNO"]),
             }
         )
 
@@ -145,6 +139,5 @@ def _accounts(m: Master) -> None:
                 "REQUIREITEM": 0,
                 "REQUIREPROJECT": 0,
                 "REQUIREWAREHOUSE": 0,
-                "RECORD_URL": url(a["RECORDNO"]),
             }
         )

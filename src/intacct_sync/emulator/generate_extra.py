@@ -11,7 +11,7 @@ cursors, and finally the vendors' and customers' open balances (TOTALDUE) from t
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .generate_adjust import generate_adjustments, generate_expenses
 from .generate_ar import generate_invoices
@@ -55,6 +55,16 @@ class Extra:
     adjustments: int  # AR adjustments, and as many AP adjustments
     expenses: int
     gl_detail: bool = True  # one GL line per document line (False: per account, see generate_post)
+
+    def scaled(self, factor: float) -> Extra:
+        """Sizes for a bill count other than the scale's own (``bills=``): in proportion, so a
+        benchmark's small company is not dominated by AR."""
+        return replace(
+            self,
+            invoices=max(10, round(self.invoices * factor)),
+            adjustments=max(2, round(self.adjustments * factor)),
+            expenses=max(5, round(self.expenses * factor)),
+        )
 
 
 def populate_extra(

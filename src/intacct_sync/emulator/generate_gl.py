@@ -7,7 +7,6 @@ Accrual journals (ACC) carry a REVERSED date; ADJ journals set the legacy ADJ fl
 
 from __future__ import annotations
 
-from .bill_fields import URL
 from .generate_master import entity_of
 from .generate_txn import RATES, TxnGenerator, TxnScale, _base, _rate_text
 from .values import cents_text
@@ -69,7 +68,6 @@ def _batch(gen: TxnGenerator, scale: TxnScale, journal: str, jkey: int, batchno:
         "BASELOCATION": ent.get("MEGAENTITYKEY"),
         "BASELOCATION_NO": ent.get("MEGAENTITYID"),
         "_created": created,
-        "RECORD_URL": URL + str(rec),
         **stamp,
     }
     count = rng.randint(*scale.entries)
@@ -147,7 +145,6 @@ def _entry(
         "EXCH_RATE_DATE": day if cur != "USD" else None,
         "EXCH_RATE_TYPE_ID": "Intacct Daily Rate" if cur != "USD" else None,
     }
-    row["RECORD_URL"] = URL + str(row["RECORDNO"])
     if rng.random() < 0.2:
         vendor = rng.choice(m.of("VENDOR"))
         row.update(

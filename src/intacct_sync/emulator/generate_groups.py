@@ -12,7 +12,7 @@ under Income Statement.
 
 from __future__ import annotations
 
-from .generate_docs import Kit, record_url
+from .generate_docs import Kit
 
 # NAME, normal balance, MEMBERTYPE, children: group NAMEs or (RANGEFROM, RANGETO) pairs
 TREE = (
@@ -75,7 +75,6 @@ def generate_groups(kit: Kit) -> None:
                 "MEMBERTYPE": kind,
                 "ISKPI": 0,
                 "ACCTGROUPMANAGER": "Controller",
-                "RECORD_URL": record_url(rec),
                 **{f: "nofilter" for f in FILTERS},
                 **stamps,
             },
@@ -89,11 +88,11 @@ def generate_groups(kit: Kit) -> None:
             if kind == "Groups":
                 member += 1
                 line.update({"RECORDNO": member, "CHILDNAME": child})
-                kit.sink("GLACCTGRPMEMBER", {**line, "RECORD_URL": record_url(member)})
+                kit.sink("GLACCTGRPMEMBER", line)
             else:
                 rng_key += 1
                 line.update({"RECORDNO": rng_key, "RANGEFROM": child[0], "RANGETO": child[1]})
-                kit.sink("GLACCTRANGE", {**line, "RECORD_URL": record_url(rng_key)})
+                kit.sink("GLACCTRANGE", line)
 
 
 def _below(root: str) -> list[str]:

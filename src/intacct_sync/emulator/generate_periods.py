@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 
-from .generate_docs import Kit, money, record_url
+from .generate_docs import Kit, money
 
 BUDGET_YEAR = 2026
 
@@ -27,7 +27,6 @@ def _period(kit: Kit, rec: int, header1: str, start: str, end: str, budgeting: b
         "END_DATE": end,
         "BUDGETING": int(budgeting),
         "STATUS": "active",
-        "RECORD_URL": record_url(rec),
         **kit.tl.stamps(),
     }
 
@@ -65,7 +64,6 @@ def generate_budget(kit: Kit, months: dict[str, dict]) -> None:
             "CURRENCY": "USD",
             "ISPABUDGET": 0,
             "ISPCNBUDGET": 0,
-            "RECORD_URL": record_url(1),
             **stamps,
         },
     )
@@ -104,6 +102,5 @@ def generate_budget(kit: Kit, months: dict[str, dict]) -> None:
                     "REPORTINGPERIODNAME": period["NAME"],
                     "PSTARTDATE": period["START_DATE"],
                     "PENDDATE": period["END_DATE"],
-                    "RECORD_URL": record_url(rec),
                 },
             )

@@ -24,7 +24,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .bill_fields import URL
 from .generate_master import Master
 from .generate_txn import TxnGenerator
 from .timeline import Timeline
@@ -171,7 +170,6 @@ class Poster:
                 "CREATEDBY": 1,
                 "MODIFIEDBY": 1,
                 "BALANCE": cents_text(debits),
-                "RECORD_URL": URL + str(rec),
                 "_created": first.created,
                 **ent,
             },
@@ -229,7 +227,6 @@ class Poster:
             "WHENMODIFIED": doc.stamp,
             "CREATEDBY": 1,
             "MODIFIEDBY": 1,
-            "RECORD_URL": URL + str(key),
             "PRRECORDTYPE": doc.rtype if linked else None,
             "PRRECORDKEY": doc.key if linked else None,
             **doc.entity,

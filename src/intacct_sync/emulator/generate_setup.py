@@ -29,10 +29,6 @@ BANK_ACCOUNTS = (
 CASH_ACCOUNT = {"BOA-CHK": "1010"}
 
 
-def url(recordno: object) -> str:
-    return f"https://www.intacct.com/ia/acct/ur.phtml?.r={recordno}"
-
-
 def terms(tl: Timeline) -> list[dict]:
     rows = []
     for key, name, days, disc_days, disc_pct, desc in TERMS:
@@ -51,7 +47,6 @@ def terms(tl: Timeline) -> list[dict]:
                 "DISCPERCAMN": "%" if disc_pct else None,
                 "DISCFUDGEDAYS": 0 if disc_days else None,
                 "DISCCALCON": "Bill total" if disc_days else None,
-                "RECORD_URL": url(key),
                 **stamps,
             }
         )
@@ -82,7 +77,6 @@ def bank_accounts(tl: Timeline, accounts: dict[str, dict]) -> list[dict]:
                 "NEXTCHECKNUMBER": 10001 + 500 * n,
                 "MAILADDRESS.CITY": "London" if cur == "GBP" else "Seattle",
                 "MAILADDRESS.COUNTRY": "United Kingdom" if cur == "GBP" else "United States",
-                "RECORD_URL": url(n),
                 **stamps,
                 **(
                     {"MEGAENTITYKEY": 2, "MEGAENTITYID": "E200", "MEGAENTITYNAME": "UK Subsidiary"}

@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .bill_fields import LINE_CONSTANTS, URL, bill_extras, line_fragments, summary_key
+from .bill_fields import LINE_CONSTANTS, bill_extras, line_fragments, summary_key
 from .generate_master import Master, entity_of
 from .timeline import Timeline
 from .values import cents_text
@@ -147,7 +147,7 @@ class TxnGenerator:
             "VOUCHER_NUMBER": f"VCH-{rec:09d}",
             "APPROVAL_CODE": f"AC-{rng.randint(100, 999)}" if rng.random() < 0.5 else None,
             **ent,
-            **bill_extras(vendor, rec, ent),
+            **bill_extras(vendor, ent),
         }
         if state == "Posted" and rng.random() < scale.paid_ratio:
             self._pay(bill, lines, created, base_total, trx_total)
@@ -200,7 +200,6 @@ class TxnGenerator:
             "BILLABLE": int(rnd() < 0.2),
             "CURRENCY": cur,
             "EXCHANGE_RATE": _rate_text(rate),
-            "RECORD_URL": URL + str(key),
             "_base": base,
             "_trx": trx,
         }

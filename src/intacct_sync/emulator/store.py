@@ -39,10 +39,22 @@ def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# Intacct's RECORD_URL is a read-only link made from the record number: a virtual column, so
+# it is never stored (a million bill lines do not carry a million URLs) and never disagrees.
+RECORD_URL = "RECORD_URL"
+URL_PREFIX = "https://www.intacct.com/ia/acct/ur.phtml?.r="
+
+
+def generated(obj: ObjectDef, name: str) -> bool:
+    return name == RECORD_URL and obj.key == "RECORDNO"
+
+
 def sql_type(obj: ObjectDef, name: str) -> str:
     fdef = obj.field(name)
     if name == obj.key:
         return "INTEGER PRIMARY KEY"
+    if generated(obj, name):
+        return f"TEXT GENERATED ALWAYS AS ('{URL_PREFIX}' || \"RECORDNO\") VIRTUAL"
     if fdef is None:  # a storage-only column (ObjectDef.internal)
         return ""
     if fdef.type in ("INTEGER", "BOOLEAN"):
@@ -140,7 +152,14 @@ class Store:
                 self.conn.execute(stmt)
 
     def insert_many(self, obj: ObjectDef, rows: Iterable[dict]) -> None:
-        names = [*obj.names, *obj.internal]
+        """Insert rows given as dicts; a field no row mentions is left out of the statement
+        (it stays NULL), because binding costs per column and wide objects have many fields
+        the generator never sets."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        if not rows:
+            return
+        present = set().union(*rows)
+        names = [n for n in (*obj.names, *obj.internal) if n in present and not generated(obj, n)]
         sql = (
             f"INSERT INTO {q(obj.name)} ({', '.join(q(n) for n in names)}) "
             f"VALUES ({', '.join('?' * len(names))})"

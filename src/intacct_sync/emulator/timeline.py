@@ -34,11 +34,13 @@ class Timeline:
             return created
         return min(created + self.rng.randint(60, 40 * 86400), BASE_EPOCH - 60)
 
+    # isoformat()[:19] is strftime("%Y-%m-%d %H:%M:%S") at a fraction of the cost: a medium
+    # company formats a few hundred thousand of these.
     def local(self, epoch: int) -> str:
-        return datetime.fromtimestamp(epoch, self.zone).strftime("%Y-%m-%d %H:%M:%S")
+        return datetime.fromtimestamp(epoch, self.zone).isoformat(" ")[:19]
 
     def utc(self, epoch: int) -> str:
-        return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        return datetime.fromtimestamp(epoch, timezone.utc).isoformat(" ")[:19]
 
     def at(self, day: date) -> int:
         """An epoch during business hours of ``day`` in the company zone."""
@@ -46,7 +48,7 @@ class Timeline:
         return int(start) + self.rng.randint(0, 8 * 3600)
 
     def day(self, epoch: int) -> str:
-        return datetime.fromtimestamp(epoch, self.zone).strftime("%Y-%m-%d")
+        return datetime.fromtimestamp(epoch, self.zone).isoformat()[:10]
 
     def stamps(self, age: int = YEAR) -> dict[str, object]:
         """WHENCREATED/WHENMODIFIED (company zone) plus users for master data and lines."""
