@@ -28,6 +28,7 @@ NEW_OBJECTS = (
     "GLBUDGETHEADER",
     "GLBUDGETITEM",
     "GLDETAIL",
+    "GLACCTGRPHIERARCHY",
     "CHECKINGACCOUNT",
     "CONTACT",
     "EEXPENSES",
@@ -185,3 +186,23 @@ def test_eexpenses_is_the_uncatalogued_object(emulator_module, sid):
         if a["OBJECTTYPE"] == "eexpenses" and a["ACCESSMODE"] == "C"
     }
     assert audited == {r["RECORDNO"] for r in emulator_module.company.rows("EEXPENSES")}
+
+
+@pytest.mark.parametrize(
+    "obj,name,key",
+    [
+        ("APTERM", "Net30", "14"),
+        ("GLACCTGRP", "Balance Sheet", "1"),
+        ("CHECKINGACCOUNT", "BOA-CHK", "1"),
+        ("GLBUDGETHEADER", "FY2026 Plan", "1"),
+    ],
+)
+def test_readbyname_uses_each_objects_name_field(emulator_module, sid, obj, name, key):
+    root = data_call(
+        emulator_module,
+        sid,
+        fn(
+            f"<readByName><object>{obj}</object><keys>{name}</keys><fields>RECORDNO</fields></readByName>"
+        ),
+    )
+    assert [r["RECORDNO"] for r in rows(root)] == [key]

@@ -215,3 +215,25 @@ def test_generation_is_deterministic_and_the_seed_matters():
         return {t: store.execute(f'SELECT * FROM "{t}" ORDER BY RECORDNO') for t in tables}  # noqa: S608
 
     assert dump(11) == dump(11) != dump(12)
+
+
+def test_hierarchy_view_is_the_flattened_tree(company):
+    trees = _flatten(company)
+    rows = company.rows("GLACCTGRPHIERARCHY")
+    for statement, found in trees.items():
+        below = {r["ACCOUNTNO"] for r in rows if r["GLACCTGRPNAME"] == statement}
+        assert below == set(found)
+    leaf = {(r["ACCOUNTNO"], r["GLACCTGRPNAME"]) for r in rows}
+    assert ("1010", "Cash and Cash Equivalents") in leaf and ("1010", "Assets") in leaf
+    groups_of_1010 = {r["GLACCTGRPNAME"] for r in rows if r["ACCOUNTNO"] == "1010"}
+    assert groups_of_1010 == {
+        "Balance Sheet",
+        "Assets",
+        "Current Assets",
+        "Cash and Cash Equivalents",
+    }
+    changed = Company(seed=7, scale="small")  # a copy of its own: the module's stays intact
+    fixed = next(r["GLACCTGRPKEY"] for r in rows if r["GLACCTGRPNAME"] == "Fixed Assets")
+    changed.delete("GLACCTGRP", int(fixed))
+    names = {r["GLACCTGRPNAME"] for r in changed.rows("GLACCTGRPHIERARCHY")}
+    assert "Fixed Assets" not in names and "Current Assets" in names

@@ -3,7 +3,8 @@
 Each object is one list of ``NAME:type`` tokens (see schema.py for the type codes), declared in
 the module of its area: catalog_master (dimensions, vendors, customers, contacts), catalog_ap,
 catalog_ar, catalog_gl (accounts, journal entries, account groups, periods, budgets),
-gldetail (the GLDETAIL view) and catalog_ee (EEXPENSES, the uncatalogued object).
+gldetail and glhierarchy (the GLDETAIL and GLACCTGRPHIERARCHY views) and catalog_ee
+(EEXPENSES, the uncatalogued object).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from .catalog_ar import ar_objects
 from .catalog_ee import expense_reports
 from .catalog_gl import gl_objects
 from .gldetail import gldetail
+from .glhierarchy import hierarchy
 from .schema import ObjectDef, parse_fields
 
 
@@ -47,7 +49,8 @@ def build_objects() -> dict[str, ObjectDef]:
     objs += [master.checking_account(), expense_reports()]
     objs += [udd_def(n, label) for n, label in UDD_NAMES.items()]
     defs = {o.name: o for o in objs}
-    defs["GLDETAIL"] = gldetail(defs)  # a view: declared last, created after its tables
+    defs["GLDETAIL"] = gldetail(defs)  # views: declared last, created after their tables
+    defs["GLACCTGRPHIERARCHY"] = hierarchy()
     # readByQuery takes stored codes for some enumerations (PROTOCOL.md §5.1, §8).
     for name in ("APBILL", "APADJUSTMENT", "ARINVOICE", "ARADJUSTMENT", "EEXPENSES"):
         defs[name].field("STATE").codes.update(

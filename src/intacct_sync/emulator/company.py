@@ -2,8 +2,8 @@
 
 Mutations stamp WHENMODIFIED from the clock in the company time zone and write AUDITHISTORY rows
 (ACCESSTIME in UTC, OBJECTKEY = RECORDNO; PROTOCOL.md §7, §9). Cascaded line deletes are not
-audited separately: the audit trail records the document (header) operation. GLDETAIL is a view
-over GLENTRY and GLBATCH: it cannot be changed itself, it follows them (gldetail.py).
+audited separately: the audit trail records the document (header) operation. GLDETAIL and
+GLACCTGRPHIERARCHY are views: they cannot be changed themselves, they follow their tables.
 Mutations change only the record named: a header's totals, a vendor's TOTALDUE and the GL
 postings of a subledger document are not recomputed (Intacct would; a test that needs them
 consistent after a change makes the matching changes itself).
@@ -126,7 +126,7 @@ class Company:
     def _changeable(self, name: str) -> ObjectDef:
         obj = self.definition(name)
         if obj.view is not None:
-            raise ValueError(f"{obj.name} is a view over GLENTRY and GLBATCH: change those instead")
+            raise ValueError(f"{obj.name} is a read-only view: change the records it is made of")
         return obj
 
     def _now_local(self) -> str:

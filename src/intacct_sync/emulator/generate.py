@@ -1,8 +1,10 @@
 """Fills a Store with a deterministic synthetic company for a seed and a scale.
 
-small: tests (~40 vendors, ~300 bills, ~80 AR invoices). medium: ~12,000 bills for paging
-tests. large: 250,000 bills x 4 lines = 1,000,000 APBILLITEM rows for benchmarks (rows stream
-in chunks into executemany).
+small: tests (~40 vendors, ~300 bills, ~80 AR invoices; GL postings line by line). medium:
+~12,000 bills and 1,500 invoices for paging tests. large: 250,000 bills x 4 lines = 1,000,000
+APBILLITEM rows for benchmarks (rows stream in chunks into executemany); medium and large post
+the subledgers to the GL one line per account and summary, so the AP bill lines dominate.
+A ``bills`` override scales the AR, adjustment and expense counts with it.
 
 The original AP/GL company comes first, from the seed's RNG, exactly as it always did; what
 was added later (contacts, AR, adjustments, expenses, GL postings, account groups, periods,
