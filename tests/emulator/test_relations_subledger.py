@@ -182,3 +182,14 @@ def test_new_headers_are_audited_at_creation(company):
     for obj in ("ARINVOICE", "ARPYMT", "ARADJUSTMENT", "APADJUSTMENT", "APTERM", "GLACCTGRP"):
         assert audit[obj.lower()] == {r["RECORDNO"] for r in company.rows(obj)}, obj
     assert not audit["arinvoiceitem"] and not audit["gldetail"]
+
+
+def test_payments_are_drawn_on_existing_bank_accounts(company):
+    banks = {b["BANKACCOUNTID"]: b for b in company.rows("CHECKINGACCOUNT")}
+    accounts = {a["ACCOUNTNO"] for a in company.rows("GLACCOUNT")}
+    assert all(b["GLACCOUNTNO"] in accounts for b in banks.values())
+    for obj in ("APPYMT", "ARPYMT"):
+        for pay in company.rows(obj):
+            assert (
+                pay["FINANCIALENTITY"] in banks and pay["FINANCIALENTITYTYPE"] == "checkingaccount"
+            )
