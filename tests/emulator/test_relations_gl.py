@@ -237,3 +237,18 @@ def test_hierarchy_view_is_the_flattened_tree(company):
     changed.delete("GLACCTGRP", int(fixed))
     names = {r["GLACCTGRPNAME"] for r in changed.rows("GLACCTGRPHIERARCHY")}
     assert "Fixed Assets" not in names and "Current Assets" in names
+
+
+@pytest.mark.parametrize(
+    "rtype,obj",
+    [("pi", "APBILL"), ("pa", "APADJUSTMENT"), ("ri", "ARINVOICE"), ("ra", "ARADJUSTMENT"),
+     ("rp", "ARPYMT"), ("ei", "EEXPENSES")],
+)  # fmt: skip
+def test_each_document_posts_into_the_gl_batch_of_its_summary(company, rtype, obj):
+    pairs = company.store.execute(
+        f"SELECT DISTINCT h.PRBATCH, h.PRBATCHKEY, b.BATCH_TITLE, b.PRBATCHKEY FROM GLENTRY e "  # noqa: S608
+        f'JOIN "{obj}" h ON h.RECORDNO = e.PRRECORDKEY JOIN GLBATCH b ON b.RECORDNO = e.BATCHNO '
+        f"WHERE e.PRRECORDTYPE = ?",
+        (rtype,),
+    )
+    assert pairs and all(p[0] == p[2] and p[1] == p[3] for p in pairs)

@@ -53,7 +53,7 @@ def generate_adjustments(kit: Kit, side: str, count: int) -> None:
             "WHENPOSTED": day,
             "CURRENCY": "USD",
             "EXCHANGE_RATE": "1",
-            "PRBATCH": f"{'AR' if side == 'AR' else 'AP'} Adjustments: {day[:7].replace('-', '/')}",
+            "PRBATCH": f"{side} Adjustments: {day[:7].replace('-', '/')} Batch",
             "PRBATCHKEY": summary_key(1300 if side == "AR" else 1400, day),
             "MODULEKEY": "4.AR" if side == "AR" else "3.AP",
             **kit.stamps(created),

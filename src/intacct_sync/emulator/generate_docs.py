@@ -9,11 +9,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 from .generate_master import Master, entity_of
 from .generate_post import Dims, Doc, Poster, make_doc
-from .timeline import AS_OF, Timeline
+from .timeline import Timeline
 from .values import cents_text
 
 Sink = Callable[[str, dict], None]
@@ -36,9 +35,6 @@ class Kit:
     def key(self, obj: str, start: int) -> int:
         self.keys[obj] = self.keys.get(obj, start) + 1
         return self.keys[obj]
-
-    def day_before(self, days_ago: int) -> date:
-        return AS_OF - timedelta(days=max(days_ago, 1))
 
     def entity(self) -> dict:
         return entity_of(self.rng)

@@ -26,7 +26,6 @@ BANK_ACCOUNTS = (
     ("BOA-PAY", "Bank of America", "1020", "Payroll checking", "USD"),
     ("HSBC-GBP", "HSBC UK", "1000", "UK operating account", "GBP"),
 )
-CASH_ACCOUNT = {"BOA-CHK": "1010"}
 
 
 def terms(tl: Timeline) -> list[dict]:
