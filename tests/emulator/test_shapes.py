@@ -41,12 +41,31 @@ def test_getapisession_returns_session_for_data_endpoint(emulator_module):
     assert res.find("data").attrib == {}
 
 
-def test_session_is_refused_at_the_login_endpoint(emulator_module):
-    sid = session(emulator_module)
-    root = call(emulator_module, query("VENDOR", ["RECORDNO"]), session=sid)
-    assert root.findtext("operation/authentication/status") == "failure"
-    assert root.findtext("operation/errormessage/error/description2").startswith("Invalid session")
-    assert root.find("operation/result") is None
+def test_session_works_at_the_main_url_and_stats_count_each_path(emulator):
+    """The gateway accepts a session at the main URL too (PROTOCOL.md §17); the per-path
+    counter still shows which URL a client used."""
+    sid = session(emulator)
+    at_main = call(emulator, query("VENDOR", ["RECORDNO"]), session=sid)
+    assert at_main.findtext("operation/authentication/status") == "success"
+    assert result(at_main).findtext("status") == "success" and rows(at_main)
+    data_call(emulator, sid, query("VENDOR", ["RECORDNO"]))
+    data_call(emulator, sid, query("VENDOR", ["RECORDNO"]))
+    main_path, data_path = (
+        u.split(str(emulator.port), 1)[1] for u in (emulator.url, emulator.data_url)
+    )
+    assert emulator.stats.session_paths == {main_path: 1, data_path: 2}
+    assert emulator.stats.snapshot()["session_paths"] == {main_path: 1, data_path: 2}
+    assert emulator.stats.logins == 1  # the login block is not a session request
+
+
+def test_unknown_session_is_refused_at_either_url(emulator_module):
+    for url in (emulator_module.url, emulator_module.data_url):
+        root = call(emulator_module, query("VENDOR", ["RECORDNO"]), url=url, session="nope..")
+        assert root.findtext("operation/authentication/status") == "failure"
+        assert root.findtext("operation/errormessage/error/description2").startswith(
+            "Invalid session"
+        )
+        assert root.find("operation/result") is None
 
 
 def test_session_timeout_slides_with_each_call(emulator):

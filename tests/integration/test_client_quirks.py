@@ -205,17 +205,19 @@ def test_a_524_halves_the_page_from_the_same_position_and_remembers_it() -> None
                 pages = list(client.read_pages(spec, fields, window(emu)))
             keys = [k for p in pages for k in p.batch.column("RECORDNO").to_pylist()]
             visible = emu.company.rows("GLENTRY", include_private=False)
-            assert sorted(keys) == keys and len(keys) == len(set(keys))
-            assert len(keys) == len(emu.company.rows("GLENTRY"))  # top level sees private too
+            assert len(keys) == len(set(keys))  # split key ranges arrive interleaved: no order
+            assert sorted(keys) == [int(r["RECORDNO"]) for r in emu.company.rows("GLENTRY")]
             assert all(p.num_rows <= 100 for p in pages) and visible
             assert sleeps == [3.0]  # one short pause, not the policy's 2 minutes
             used = client.stats() - before
-            assert used.calls == {"query": len(pages) + 1} and used.retries == 0
+            # the refused page, then each page once; a large read also asks for its largest key
+            assert used.calls["query"] in (len(pages) + 1, len(pages) + 2) and used.retries == 0
             (notice,) = client.usage("run/GLENTRY").notices
             assert "524" in notice and "100 rows" in notice
             before = client.stats()
-            list(client.read_pages(spec, fields, window(emu)))  # starts at 100 rows
-            assert (client.stats() - before).calls == {"query": len(pages)}
+            again = list(client.read_pages(spec, fields, window(emu)))  # starts at 100 rows
+            assert all(p.num_rows <= 100 for p in again)
+            assert (client.stats() - before).calls["query"] <= len(again) + 1  # no 524 again
 
 
 def test_below_the_minimum_page_the_read_fails_with_what_to_do() -> None:

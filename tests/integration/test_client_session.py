@@ -82,11 +82,18 @@ def test_session_is_refreshed_before_the_gateway_timeout() -> None:
 
 
 def test_requests_go_to_the_endpoint_returned_with_the_session(emu: Emulator) -> None:
+    """The gateway accepts a session at the main URL too (PROTOCOL.md §17), so only the
+    emulator's per-path count shows the client really follows the returned endpoint."""
+    before = dict(emu.stats.session_paths)
     with make_client(emu) as client:
         client.lookup("VENDOR")
+        client.lookup("APBILL")
         session = client._session._session
-        assert session is not None and session.endpoint.startswith("http://127.0.0.1")
+        assert session is not None and session.endpoint == emu.data_url
         assert session.sessionid.endswith("..")
+    used = {p: n - before.get(p, 0) for p, n in emu.stats.session_paths.items()}
+    data_path = emu.data_url.removeprefix(emu.base_url)
+    assert {p: n for p, n in used.items() if n} == {data_path: 2}
 
 
 def test_entity_client_gets_an_entity_session_and_shares_the_limit(emu: Emulator) -> None:

@@ -37,13 +37,64 @@ Production behaviours (PROTOCOL.md §17), each ON by default with a switch in
 * ``value_shapes``: some INTEGERs print as ``12.0``, some master WHENCREATED as a date only
   (stored at midnight): lossless, per seed (CHOICE: which fields, one row in five).
 * ``heavy_timeout``: a ``query`` page on GLENTRY/GLDETAIL costing more than ``heavy_budget``
-  (rows on the page x selected columns, default 60,000) answers the Cloudflare 524 page after
+  (rows on the page x selected columns, default 100,000) answers the Cloudflare 524 page after
   ``heavy_seconds`` (default 0; reported ~100 s). CHOICE: the measure, query only.
 * ``in_process``: a function whose controlid an earlier, unfinished request carries is refused
   at result level, errorno XL03000011 (CHOICE), "A request's function with the control ID X is
   in process." plus a Support ID (wording as reported).
 * Billing (always counted): ``stats.transactions`` per object -- query, readByQuery and each
   readMore page that ran (CHOICE: failures that ran included).
+* A session is accepted at the endpoint getAPISession returned and at the main URL
+  /ia/xml/xmlgw.phtml (§17); ``Stats.session_paths`` counts session requests per path.
+
+The synthetic company (catalog*.py, generate*.py) holds:
+
+* Master data: DEPARTMENT, LOCATION, CLASS, PROJECT, CUSTOMER, EMPLOYEE, ITEM, VENDOR, CONTACT
+  (the contacts that VENDOR.DISPLAYCONTACTKEY/PAYTOKEY/RETURNTOKEY, CUSTOMER.DISPLAYCONTACTKEY/
+  BILLTOKEY/SHIPTOKEY, EMPLOYEE.CONTACTKEY and LOCATIONENTITY.CONTACTKEY point at; their fields
+  are repeated under DISPLAYCONTACT.*, PAYTOCONTACT.*, ...), CHECKINGACCOUNT, LOCATIONENTITY,
+  GLACCOUNT, APTERM and ARTERM (APBILL/VENDOR.TERMNAME/TERMKEY -> APTERM; ARINVOICE/CUSTOMER
+  -> ARTERM), the UDDs FUND and GRANT_PROGRAM.
+* AP: APBILL + APBILLITEM, APPYMT + APPYMTDETAIL, APADJUSTMENT + APADJUSTMENTITEM.
+* AR: ARINVOICE + ARINVOICEITEM (RECORDKEY -> ARINVOICE), ARPYMT + ARPYMTDETAIL (PAYMENTKEY ->
+  ARPYMT, RECORDKEY -> ARINVOICE, ENTRYKEY -> ARINVOICEITEM), ARADJUSTMENT + ARADJUSTMENTITEM.
+  Open invoices fall in every aging bucket on timeline.AS_OF.
+* GL: GLBATCH + GLENTRY (manual entries, and one summary entry per month, document type and
+  entity for every subledger: APJ bills/AP adjustments, CDJ AP payments, ARJ invoices/AR
+  adjustments, CRJ receipts, EEJ expense reports; MODULE 3.AP/4.AR/6.EE; every batch
+  balances), GLDETAIL (a VIEW over GLENTRY + GLBATCH + GLACCOUNT; see gldetail.py), GLACCTGRP +
+  GLACCTGRPMEMBER + GLACCTRANGE (account groups), REPORTINGPERIOD (months, quarters, years over
+  every generated date), GLBUDGETHEADER + GLBUDGETITEM (no WHENMODIFIED: read in full, §9).
+* EEXPENSES, the **uncatalogued object**: employee expense reports with RECORDNO, WHENMODIFIED,
+  money fields and audited creates/deletes, left out of the sync's curated catalog on purpose so
+  the "infer the spec from lookup" path can be tested.
+* AUDITHISTORY: C rows for every generated header and master record (not for lines, group
+  members, ranges, budget items or GLDETAIL), C/M/D rows for every mutation.
+
+Flattening the account groups: a GLACCTGRP with MEMBERTYPE ``Groups`` has its child groups in
+GLACCTGRPMEMBER (PARENTKEY -> parent GLACCTGRP.RECORDNO, CHILDNAME -> child GLACCTGRP.NAME,
+SORTORD the order); one with MEMBERTYPE ``Accounts`` has GLACCTRANGE rows (PARENTKEY -> the
+group, RANGEFROM/RANGETO): its accounts are the GLACCOUNTs with RANGEFROM <= ACCOUNTNO <=
+RANGETO compared as text. The roots (groups no member names) are "Balance Sheet" and "Income
+Statement"; walking down from a root, every balance-sheet (resp. income-statement) account
+falls in exactly one range, e.g. 1010 in Balance Sheet > Assets > Current Assets > Cash and
+Cash Equivalents (1000..1099). GLACCTGRPHIERARCHY (a view, glhierarchy.py) is that walk done:
+one row per group and every account anywhere below it.
+
+More CHOICEs (UNCONFIRMED in Intacct):
+
+* GLACCTRANGE is how the emulator names the account-range object (Intacct's REST API calls it
+  general-ledger/account-range, Fivetran's table is acct_range; the XML object name is not
+  documented where we looked).
+* Subledger summaries are monthly per document type and entity; their GL lines carry the
+  document (GLENTRY.DOCUMENT = RECORDID) and, at scale small, one line per document line; at
+  medium and large a summary posts one line per account (generate_post). A summary's
+  BATCH_DATE is the month's last day, each line's ENTRY_DATE its document's date.
+* GLDETAIL: AMOUNT unsigned (sign in TR_TYPE), WHENMODIFIED the line's (a batch title edit does
+  not move it), every state shown, BOOKID ACCRUAL; source-document fields looked up live.
+* Mutations change the record named and cascade to lines; they do not re-post a document to the
+  GL nor recompute header totals or VENDOR/CUSTOMER.TOTALDUE (Intacct would).
+* RECORD_URL is computed from RECORDNO (read-only).
 """
 
 from .clock import Clock

@@ -2,7 +2,11 @@
 
 Mutations stamp WHENMODIFIED from the clock in the company time zone and write AUDITHISTORY rows
 (ACCESSTIME in UTC, OBJECTKEY = RECORDNO; PROTOCOL.md §7, §9). Cascaded line deletes are not
-audited separately: the audit trail records the document (header) operation.
+audited separately: the audit trail records the document (header) operation. GLDETAIL and
+GLACCTGRPHIERARCHY are views: they cannot be changed themselves, they follow their tables.
+Mutations change only the record named: a header's totals, a vendor's TOTALDUE and the GL
+postings of a subledger document are not recomputed (Intacct would; a test that needs them
+consistent after a change makes the matching changes itself).
 """
 
 # ruff: noqa: S608 -- SQL text holds only quoted schema identifiers; values are bound parameters.
@@ -15,20 +19,26 @@ from datetime import timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import shapes, unqueryable
+from . import unqueryable
 from .catalog import build_objects
 from .clock import Clock
-from .generate import populate
 from .generate_master import ENTITIES
 from .quirks import Quirks
 from .schema import FieldDef, ObjectDef
-from .store import Store, q
+from .store import generated, q
+from .templates import company_store
 from .values import formatter, to_storage
 
 CASCADE = {
     "APBILL": (("APBILLITEM", "RECORDKEY"), ("APPYMTDETAIL", "RECORDKEY")),
     "APPYMT": (("APPYMTDETAIL", "PAYMENTKEY"),),
-    "GLBATCH": (("GLENTRY", "BATCHNO"),),
+    "APADJUSTMENT": (("APADJUSTMENTITEM", "RECORDKEY"),),
+    "ARINVOICE": (("ARINVOICEITEM", "RECORDKEY"), ("ARPYMTDETAIL", "RECORDKEY")),
+    "ARPYMT": (("ARPYMTDETAIL", "PAYMENTKEY"),),
+    "ARADJUSTMENT": (("ARADJUSTMENTITEM", "RECORDKEY"),),
+    "GLBATCH": (("GLENTRY", "BATCHNO"),),  # and so its GLDETAIL rows
+    "GLACCTGRP": (("GLACCTGRPMEMBER", "PARENTKEY"), ("GLACCTRANGE", "PARENTKEY")),
+    "GLBUDGETHEADER": (("GLBUDGETITEM", "BUDGETKEY"),),
 }
 
 
@@ -75,15 +85,8 @@ class Company:
         self.seed = seed
         self.objects: dict[str, ObjectDef] = build_objects()
         unqueryable.declare(self.objects, self.settings.quirks.unqueryable_fields)
-        self.store = Store()
         started = time.perf_counter()
-        for obj in self.objects.values():
-            self.store.create(obj)
-        self._audit_id = populate(self.store, self.objects, seed, scale, timezone_name, bills)
-        unqueryable.fill(self.store, self.objects)
-        shapes.prepare(self.store, self.objects, seed)
-        for obj in self.objects.values():
-            self.store.index(obj)
+        self.store, self._audit_id = company_store(self.objects, seed, scale, timezone_name, bills)
         self.generation_seconds = time.perf_counter() - started
         self.lock = self.store.lock
         # Record numbers issued so far per object: a sequence, never reused after a delete.
@@ -125,6 +128,12 @@ class Company:
         ]
 
     # ----- mutations --------------------------------------------------------------------
+    def _changeable(self, name: str) -> ObjectDef:
+        obj = self.definition(name)
+        if obj.view is not None:
+            raise ValueError(f"{obj.name} is a read-only view: change the records it is made of")
+        return obj
+
     def _now_local(self) -> str:
         return self.clock.now().astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S")
 
@@ -148,6 +157,8 @@ class Company:
             fdef = obj.field(name)
             if fdef is None:
                 raise KeyError(f"{obj.name} has no field {name!r}")
+            if generated(obj, name):
+                raise ValueError(f"{obj.name}.{name} is read-only (made from the record number)")
             out[name] = to_storage(fdef, value)
         return out
 
@@ -171,7 +182,7 @@ class Company:
         )
 
     def insert(self, name: str, values: dict[str, Any]) -> int:
-        obj = self.definition(name)
+        obj = self._changeable(name)
         with self.lock:
             row = self._storage(obj, values)
             for fdef in obj.fields:  # as in Intacct, a custom field's default fills new records
@@ -179,7 +190,9 @@ class Company:
                     row[fdef.name] = fdef.default
             if row.get(obj.key) is None:
                 row[obj.key] = self.next_key(obj.name)
-            if obj.name == "APBILL" and row.get("WHENCREATED") is None:
+            when = obj.field("WHENCREATED")
+            if when is not None and when.type == "DATE" and row.get("WHENCREATED") is None:
+                # a transaction's WHENCREATED is its date (PROTOCOL.md §7): today by default
                 row["WHENCREATED"] = self.clock.now().astimezone(self.zone).strftime("%Y-%m-%d")
             row = {**row, **self._stamp_fields(obj, creating=True)}
             self.store.insert_many(obj, [row])
@@ -195,7 +208,7 @@ class Company:
             return self._last_keys[obj.name]
 
     def update(self, name: str, recordno: int, values: dict[str, Any]) -> None:
-        obj = self.definition(name)
+        obj = self._changeable(name)
         with self.lock:
             row = {**self._storage(obj, values), **self._stamp_fields(obj, creating=False)}
             sets = ", ".join(f"{q(k)} = ?" for k in row)
@@ -208,7 +221,7 @@ class Company:
 
     def delete(self, name: str, recordno: int) -> None:
         """Delete a record; a header takes its lines with it as Intacct does (PROTOCOL.md §8)."""
-        obj = self.definition(name)
+        obj = self._changeable(name)
         with self.lock:
             cur = self.store.conn.execute(
                 f"DELETE FROM {q(obj.name)} WHERE {q(obj.key)} = ?", (recordno,)
@@ -220,7 +233,7 @@ class Company:
             self._audit(obj, recordno, "D")
 
     def set_null_cursor(self, name: str, recordno: int) -> None:
-        obj = self.definition(name)
+        obj = self._changeable(name)
         cursor = "updatedAt" if obj.udd else "WHENMODIFIED"
         self.store.execute(
             f"UPDATE {q(obj.name)} SET {q(cursor)} = NULL WHERE {q(obj.key)} = ?", (recordno,)
@@ -231,7 +244,7 @@ class Company:
     ) -> None:
         """A new custom field; as in Intacct its default applies to new records only, existing
         ones stay empty (and keep their WHENMODIFIED) until someone edits them."""
-        obj = self.definition(name)
+        obj = self._changeable(name)
         with self.lock:
             fdef = FieldDef(field_name, datatype.upper(), custom=True)
             fdef.default = to_storage(fdef, default)

@@ -108,6 +108,7 @@ def authenticate(gw, ctl: env.Control, auth_el, path: str) -> tuple[Ctx, E] | en
         session = gw.sessions.touch((auth_el.findtext("sessionid") or "").strip(), path)
         if session is None:
             return env.auth_failure(ctl, "", "", [Err(*INVALID_SESSION)])
+        gw.stats.record_session(path)
         if settings.demo_expired:
             return env.bare_control_failure(
                 [Err("PL04000055", "This company is a demo company and has expired.")], ctl.pretty

@@ -60,7 +60,7 @@ class Emulator:
 
     @property
     def data_url(self) -> str:
-        """The endpoint getAPISession returns; sessions are only valid there (§1)."""
+        """The endpoint getAPISession returns (§1); sessions also work at ``url`` (§17)."""
         return self.base_url + DATA_PATH
 
     @property

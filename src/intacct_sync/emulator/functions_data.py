@@ -17,7 +17,18 @@ from .sql import QueryError, Resolver
 from .store import q
 from .xmlout import E, Rows
 
-NAME_FIELDS = {"GLACCOUNT": "ACCOUNTNO", "AUDITHISTORY": "ID", "GLBATCH": "BATCHNO"}
+NAME_FIELDS = {
+    "GLACCOUNT": "ACCOUNTNO",
+    "AUDITHISTORY": "ID",
+    "GLBATCH": "BATCHNO",
+    "APTERM": "NAME",
+    "ARTERM": "NAME",
+    "GLACCTGRP": "NAME",
+    "REPORTINGPERIOD": "NAME",
+    "CONTACT": "CONTACTNAME",
+    "CHECKINGACCOUNT": "BANKACCOUNTID",
+    "GLBUDGETHEADER": "BUDGETID",
+}
 
 
 def query_failure(exc: QueryError, rbq: bool) -> FunctionFailure:

@@ -1,8 +1,15 @@
 """Fills a Store with a deterministic synthetic company for a seed and a scale.
 
-small: tests (~40 vendors, ~300 bills). medium: ~12,000 bills for paging tests. large:
-250,000 bills x 4 lines = 1,000,000 APBILLITEM rows for benchmarks (generated in well under a
-minute: rows stream in chunks into executemany).
+small: tests (~40 vendors, ~300 bills, ~80 AR invoices; GL postings line by line). medium:
+~12,000 bills and 1,500 invoices for paging tests. large: 250,000 bills x 4 lines = 1,000,000
+APBILLITEM rows for benchmarks (rows stream in chunks into executemany); medium and large post
+the subledgers to the GL one line per account and summary, so the AP bill lines dominate.
+A ``bills`` override scales the AR, adjustment and expense counts with it.
+
+The original AP/GL company comes first, from the seed's RNG, exactly as it always did; what
+was added later (contacts, AR, adjustments, expenses, GL postings, account groups, periods,
+budgets) uses RNGs of its own (generate_enrich, generate_extra), so a seed still gives the
+same vendors, bills, payments and journal entries, key for key and value for value.
 """
 
 # ruff: noqa: S608 -- SQL text holds only quoted schema identifiers; values are bound parameters.
@@ -12,8 +19,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from .generate_enrich import enrich
+from .generate_extra import Extra, populate_extra
 from .generate_gl import generate_gl
 from .generate_master import generate_master
+from .generate_post import Poster, bill_hook, payment_hook
 from .generate_txn import TxnGenerator, TxnScale
 from .schema import ObjectDef
 from .store import Store
@@ -32,6 +42,19 @@ AUDITED = {
     "APBILL",
     "APPYMT",
     "GLBATCH",
+    # objects added later; lines and group members are audited with their header
+    "APADJUSTMENT",
+    "APTERM",
+    "ARINVOICE",
+    "ARPYMT",
+    "ARADJUSTMENT",
+    "ARTERM",
+    "CONTACT",
+    "CHECKINGACCOUNT",
+    "EEXPENSES",
+    "GLACCTGRP",
+    "GLBUDGETHEADER",
+    "REPORTINGPERIOD",
 }
 NO_CURSOR_ROWS = ("APBILL", "APBILLITEM", "APPYMT", "APPYMTDETAIL", "GLBATCH", "GLENTRY")
 CHUNK = 20_000
@@ -44,12 +67,29 @@ class Scale:
     dims: tuple[int, int]
     udd_rows: int
     txn: TxnScale
+    extra: Extra
 
 
 SCALES = {
-    "small": Scale(40, 60, (10, 30), 10, TxnScale(300, (1, 6), 0.6, 80, (2, 8))),
-    "medium": Scale(400, 150, (30, 60), 25, TxnScale(12_000, (1, 6), 0.5, 3_000, (2, 8))),
-    "large": Scale(2_000, 300, (40, 80), 40, TxnScale(250_000, (4, 4), 0.05, 20_000, (2, 8))),
+    "small": Scale(
+        40, 60, (10, 30), 10, TxnScale(300, (1, 6), 0.6, 80, (2, 8)), Extra(80, (1, 4), 12, 30)
+    ),
+    "medium": Scale(
+        400,
+        150,
+        (30, 60),
+        25,
+        TxnScale(12_000, (1, 6), 0.5, 3_000, (2, 8)),
+        Extra(1_500, (1, 4), 150, 300, gl_detail=False),
+    ),
+    "large": Scale(
+        2_000,
+        300,
+        (40, 80),
+        40,
+        TxnScale(250_000, (4, 4), 0.05, 20_000, (2, 8)),
+        Extra(20_000, (1, 4), 1_000, 3_000, gl_detail=False),
+    ),
 }
 
 
@@ -107,6 +147,7 @@ def populate(
     tl = Timeline(rng, tz)
     sink = _Sink(store, defs, tl)
     master = generate_master(rng, tl, spec.dims, spec.accounts, spec.vendors, spec.udd_rows)
+    setup = enrich(seed, tz, master)  # own RNG: the master values above stay as they were
     for obj, rows in master.rows.items():
         for row in rows:
             sink(obj, row)
@@ -118,10 +159,14 @@ def populate(
         )
     )
     gen = TxnGenerator(rng, tl, master, sink)
+    poster = Poster(master, detail=spec.extra.gl_detail)
+    gen.on_bill, gen.on_payment = bill_hook(poster, tl), payment_hook(poster, tl)
     gen.bills(txn)
-    generate_gl(gen, txn)
+    journal_seq = generate_gl(gen, txn)
     sink.flush()
     _blank_cursors(store, rng)
+    extra = spec.extra if bills is None else spec.extra.scaled(bills / spec.txn.bills)
+    populate_extra(store, sink, seed, tz, extra, master, setup, gen, poster, journal_seq)
     return sink.audit_id
 
 

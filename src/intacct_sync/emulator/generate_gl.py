@@ -20,12 +20,14 @@ def _split(rng, total: int, parts: int) -> list[int]:
     return [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
-def generate_gl(gen: TxnGenerator, scale: TxnScale) -> None:
+def generate_gl(gen: TxnGenerator, scale: TxnScale) -> dict[str, int]:
+    """Manual journal entries; returns the last entry number used per journal."""
     seq = {j: 0 for j, _, _ in JOURNALS}
     for _ in range(scale.batches):
         journal, jkey, _w = gen.rng.choices(JOURNALS, [w for *_, w in JOURNALS])[0]
         seq[journal] += 1
         _batch(gen, scale, journal, jkey, seq[journal])
+    return seq
 
 
 def _batch(gen: TxnGenerator, scale: TxnScale, journal: str, jkey: int, batchno: int) -> None:
@@ -42,34 +44,32 @@ def _batch(gen: TxnGenerator, scale: TxnScale, journal: str, jkey: int, batchno:
         "CREATEDBY": 3,
         "MODIFIEDBY": 3,
         **ent,
+        "ADJ": int(journal == "ADJ"),  # the legacy T/F flag, on the batch and its lines
     }
     reversed_day = None
     if journal == "ACC":
         y, mo = int(day[:4]), int(day[5:7])
         reversed_day = f"{y + mo // 12:04d}-{mo % 12 + 1:02d}-01"
-    gen.sink(
-        "GLBATCH",
-        {
-            "RECORDNO": rec,
-            "BATCHNO": batchno,
-            "BATCH_TITLE": _title(rng, journal, day),
-            "BATCH_DATE": day,
-            "JOURNAL": journal,
-            "JOURNALKEY": jkey,
-            "STATE": "Posted" if rng.random() < 0.95 else "Draft",
-            "MODULE": "2.GL",
-            "REFERENCENO": f"REF-{rng.randint(1000, 9999)}" if rng.random() < 0.4 else None,
-            "REVERSED": reversed_day,
-            "ADJ": int(journal == "ADJ"),
-            "MODIFIED": stamp["WHENMODIFIED"],
-            "MODIFIEDBYID": "jdoe",
-            "USERINFO.LOGINID": "jdoe",
-            "BASELOCATION": ent.get("MEGAENTITYKEY"),
-            "BASELOCATION_NO": ent.get("MEGAENTITYID"),
-            "_created": created,
-            **stamp,
-        },
-    )
+    header = {
+        "RECORDNO": rec,
+        "BATCHNO": batchno,
+        "BATCH_TITLE": _title(rng, journal, day),
+        "BATCH_DATE": day,
+        "JOURNAL": journal,
+        "JOURNALKEY": jkey,
+        "STATE": "Posted" if rng.random() < 0.95 else "Draft",
+        "MODULE": "2.GL",
+        "REFERENCENO": f"REF-{rng.randint(1000, 9999)}" if rng.random() < 0.4 else None,
+        "REVERSED": reversed_day,
+        "ADJ": int(journal == "ADJ"),
+        "MODIFIED": stamp["WHENMODIFIED"],
+        "MODIFIEDBYID": "jdoe",
+        "USERINFO.LOGINID": "jdoe",
+        "BASELOCATION": ent.get("MEGAENTITYKEY"),
+        "BASELOCATION_NO": ent.get("MEGAENTITYID"),
+        "_created": created,
+        **stamp,
+    }
     count = rng.randint(*scale.entries)
     debits = max(1, count // 2)
     total = rng.randint(5_000, 2_000_000)
@@ -79,6 +79,9 @@ def _batch(gen: TxnGenerator, scale: TxnScale, journal: str, jkey: int, batchno:
     bases = [_base(trx, rate) for _t, trx in amounts]
     # Rounding each line to cents may unbalance base amounts: the last credit absorbs the cent.
     bases[-1] += sum(b * t for b, (t, _x) in zip(bases, amounts, strict=False))
+    debit_total = sum(b for b, (t, _x) in zip(bases, amounts, strict=False) if t > 0)
+    header["BALANCE"] = cents_text(debit_total)
+    gen.sink("GLBATCH", header)
     for n, ((tr_type, trx), base) in enumerate(zip(amounts, bases, strict=False), start=1):
         _entry(gen, rec, batchno, n, tr_type, trx, base, cur, rate, day, stamp)
 
@@ -137,8 +140,18 @@ def _entry(
         "EXCHANGE_RATE": _rate_text(rate),
         "GLDIMFUND": fund["name"] if fund else None,
         **stamp,
+        "BILLABLE": 0,
+        "BILLED": 0,
+        "EXCH_RATE_DATE": day if cur != "USD" else None,
+        "EXCH_RATE_TYPE_ID": "Intacct Daily Rate" if cur != "USD" else None,
     }
     if rng.random() < 0.2:
         vendor = rng.choice(m.of("VENDOR"))
-        row.update({"VENDORID": vendor["VENDORID"], "VENDORDIMKEY": vendor["RECORDNO"]})
+        row.update(
+            {
+                "VENDORID": vendor["VENDORID"],
+                "VENDORDIMKEY": vendor["RECORDNO"],
+                "VENDORNAME": vendor["NAME"],
+            }
+        )
     gen.sink("GLENTRY", row)

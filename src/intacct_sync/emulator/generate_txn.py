@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .bill_fields import LINE_CONSTANTS, bill_extras, line_fragments, summary_key
 from .generate_master import Master, entity_of
 from .timeline import Timeline
 from .values import cents_text
@@ -55,6 +56,10 @@ class TxnGenerator:
         self.expense = [a for a in master.of("GLACCOUNT") if a["ACCOUNTTYPE"] == "incomestatement"]
         self.open_payment: dict[str, dict] = {}
         self.payments: list[dict] = []
+        # Called with (bill, lines, created epoch) for every posted bill, and with each
+        # payment: the GL posting of the subledgers (generate_post). None: no posting.
+        self.on_bill: Callable[[dict, list[dict], int], None] | None = None
+        self.on_payment: Callable[[dict, int], None] | None = None
         self._fragments()
 
     def next_key(self, obj: str) -> int:
@@ -65,8 +70,11 @@ class TxnGenerator:
         for _ in range(scale.bills):
             self._bill(scale)
         for pay in self.payments:
-            pay["TOTALENTERED"] = pay["TOTALPAID"] = cents_text(pay.pop("_cents"))
+            cents = pay.pop("_cents")
+            pay["TOTALENTERED"] = pay["TOTALPAID"] = cents_text(cents)
             pay["TRX_TOTALENTERED"] = pay["TRX_TOTALPAID"] = pay["TOTALENTERED"]
+            if self.on_payment is not None:
+                self.on_payment(pay, cents)
             self.sink("APPYMT", pay)
 
     def _bill(self, scale: TxnScale) -> None:
@@ -85,6 +93,11 @@ class TxnGenerator:
             "CREATEDBY": 1,
             "MODIFIEDBY": 1,
             **ent,
+            # line fields that come from the bill (no random draws: the stream stays as it was)
+            "VENDORNAME": vendor["NAME"],
+            "BASELOCATION": ent.get("MEGAENTITYKEY"),
+            "EXCH_RATE_DATE": txn_day if cur != "USD" else None,
+            "EXCH_RATE_TYPE_ID": "Intacct Daily Rate" if cur != "USD" else None,
         }
         lines, trx_total, base_total = [], 0, 0
         for n in range(rng.randint(*scale.lines)):
@@ -123,7 +136,7 @@ class TxnGenerator:
             "TRX_TOTALPAID": "0",
             "TRX_TOTALSELECTED": "0",
             "PRBATCH": f"Bills: {txn_day[:7].replace('-', '/')} Batch",
-            "PRBATCHKEY": 800 + int(txn_day[5:7]),
+            "PRBATCHKEY": summary_key(800, txn_day),
             "MODULEKEY": "9.PO" if rng.random() < 0.1 else "3.AP",
             "SYSTEMGENERATED": 0,
             "AUWHENCREATED": tl.utc(created),
@@ -134,59 +147,21 @@ class TxnGenerator:
             "VOUCHER_NUMBER": f"VCH-{rec:09d}",
             "APPROVAL_CODE": f"AC-{rng.randint(100, 999)}" if rng.random() < 0.5 else None,
             **ent,
+            **bill_extras(vendor, ent),
         }
         if state == "Posted" and rng.random() < scale.paid_ratio:
             self._pay(bill, lines, created, base_total, trx_total)
+        bill["TRX_ENTITYDUE"] = bill["TRX_TOTALDUE"]
         self.sink("APBILL", bill)
         for line in lines:
             self.sink("APBILLITEM", line)
+        if self.on_bill is not None and bill["STATE"] in ("Posted", "Paid"):
+            self.on_bill(bill, lines, created)
 
     def _fragments(self) -> None:
         """Per-dimension column groups, built once: a million lines merge dicts, not fields."""
-        m = self.m
-
-        def frag(obj: str, cols: dict[str, str]) -> list[dict]:
-            return [{k: row.get(v) for k, v in cols.items()} for row in m.of(obj)]
-
-        self.frags = {
-            "acct": [
-                {
-                    "ACCOUNTKEY": a["RECORDNO"],
-                    "ACCOUNTNO": a["ACCOUNTNO"],
-                    "ACCOUNTTITLE": a["TITLE"],
-                    "_title": a["TITLE"],
-                }
-                for a in self.expense
-            ],
-            "dept": frag(
-                "DEPARTMENT",
-                {
-                    "DEPARTMENTKEY": "RECORDNO",
-                    "DEPARTMENTID": "DEPARTMENTID",
-                    "DEPARTMENTNAME": "TITLE",
-                },
-            ),
-            "loc": frag(
-                "LOCATION",
-                {"LOCATIONKEY": "RECORDNO", "LOCATIONID": "LOCATIONID", "LOCATIONNAME": "NAME"},
-            ),
-            "class": frag(
-                "CLASS", {"CLASSDIMKEY": "RECORDNO", "CLASSID": "CLASSID", "CLASSNAME": "NAME"}
-            ),
-            "project": frag(
-                "PROJECT",
-                {"PROJECTDIMKEY": "RECORDNO", "PROJECTID": "PROJECTID", "PROJECTNAME": "NAME"},
-            ),
-        }
-        self.line_const = {
-            "OFFSETGLACCOUNTNO": "2000",
-            "TOTALPAID": "0",
-            "TOTALSELECTED": "0",
-            "BILLED": 0,
-            "STATE": "Posted",
-            "RECORDTYPE": "pi",
-            "BASECURR": "USD",
-        }
+        self.frags = line_fragments(self.m, self.expense)
+        self.line_const = LINE_CONSTANTS
 
     def _pick(self, name: str) -> dict:
         items = self.frags[name]
@@ -206,13 +181,14 @@ class TxnGenerator:
     ) -> dict:
         rnd = self.rng.random
         acct = self._pick("acct")
+        key = self.next_key("APBILLITEM")
         row = {
             **self.line_const,
             **acct,
             **self._pick("dept"),
             **self._pick("loc"),
             **stamp,
-            "RECORDNO": self.next_key("APBILLITEM"),
+            "RECORDNO": key,
             "RECORDKEY": rec,
             "LINE_NO": no,
             "ENTRY_DATE": day,
@@ -224,6 +200,8 @@ class TxnGenerator:
             "BILLABLE": int(rnd() < 0.2),
             "CURRENCY": cur,
             "EXCHANGE_RATE": _rate_text(rate),
+            "_base": base,
+            "_trx": trx,
         }
         if rnd() < 0.4:
             row.update(self._pick("class"))
@@ -259,6 +237,16 @@ class TxnGenerator:
                 "CURRENCY": "USD",
                 "EXCHANGE_RATE": "1",
                 "CLEARED": "F",
+                "FINANCIALACCOUNTNAME": "Operating checking",
+                "FINANCIALACCOUNTCURRENCY": "USD",
+                "RAWSTATE": "C",
+                "TOTALDUE": "0",
+                "TOTALSELECTED": "0",
+                "TRX_TOTALDUE": "0",
+                "TRX_TOTALSELECTED": "0",
+                "BILLTOPAYTOCONTACTNAME": bill["PAYTOCONTACTNAME"],
+                "BILLTOPAYTOKEY": bill["BILLTOPAYTOKEY"],
+                "INCLUSIVETAX": 0,
                 "AUWHENCREATED": tl.utc(paid),
                 "WHENMODIFIED": tl.local(paid),
                 "CREATEDBY": 2,
@@ -284,7 +272,7 @@ class TxnGenerator:
             }
         )
         for line in lines:
-            line.update({"TOTALPAID": line["AMOUNT"]})
+            line.update({"TOTALPAID": line["AMOUNT"], "TRX_TOTALPAID": line["TRX_AMOUNT"]})
             self.sink(
                 "APPYMTDETAIL",
                 {
@@ -298,6 +286,7 @@ class TxnGenerator:
                     "CURRENCY": bill["CURRENCY"],
                     "STATE": "Posted",
                     "MODULEKEY": "3.AP",
+                    "TRX_DISCOUNTAMOUNT": None,
                     "WHENCREATED": when,
                     "WHENMODIFIED": when,
                     "CREATEDBY": 2,

@@ -3,7 +3,7 @@
 Production clients reading GLDETAIL or GLENTRY in wide, long pages meet a Cloudflare 524 after
 about 100 s: the origin is still working when the CDN gives up. The emulator measures a
 ``query`` page's cost as *rows on the page x selected columns* and, when a page on one of
-``quirks.heavy_objects`` costs more than ``quirks.heavy_budget`` (default 60,000: see
+``quirks.heavy_objects`` costs more than ``quirks.heavy_budget`` (default 100,000: see
 quirks.py), runs it, waits ``quirks.heavy_seconds`` (default 0) and answers the Cloudflare
 524 page instead of the XML. Rows on the page, not the pagesize asked, so a small increment
 read with pagesize 2000 is not heavy. Only ``query`` (CHOICE): readByQuery pages are at most

@@ -62,9 +62,17 @@ class ObjectDef:
     key: str = "RECORDNO"
     relationships: tuple[Relationship, ...] = ()
     udd: bool = False
+    # A read-only SQL view instead of a table (GLDETAIL): the SELECT that defines it.
+    view: str | None = None
+    # Storage-only columns that no function shows (e.g. GLENTRY's link to its source
+    # document, which Intacct keeps in a separate table): stored, never selectable.
+    internal: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self._index = {f.name: f for f in self.fields}
+        if len(self._index) != len(self.fields):
+            dupes = sorted({f.name for f in self.fields if self.names.count(f.name) > 1})
+            raise ValueError(f"{self.name} declares fields twice: {', '.join(dupes)}")
 
     def field(self, name: str) -> FieldDef | None:
         return self._index.get(name)
@@ -86,8 +94,13 @@ _TOKEN = re.compile(r"([A-Za-z0-9_.]+):([a-z]+)(?:\(([^)]*)\))?")
 
 
 def parse_fields(spec: str, custom: tuple[str, ...] = ()) -> list[FieldDef]:
-    out = []
+    """Tokens in order; a name seen again is skipped, so shared blocks (contact, dimension
+    fields) can be appended to an object that already declares some of their fields."""
+    out, seen = [], set()
     for name, code, valid in _TOKEN.findall(spec):
+        if name in seen:
+            continue
+        seen.add(name)
         out.append(
             FieldDef(
                 name,

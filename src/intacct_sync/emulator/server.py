@@ -1,7 +1,8 @@
 """HTTP server (standard library, one daemon thread per connection) and the CLI entry point.
 
-Gateway paths: the login endpoint /ia/xml/xmlgw.phtml and the data endpoint
-/na1/ia/xml/xmlgw.phtml that getAPISession hands out (PROTOCOL.md §1). /admin/... is JSON.
+Gateway paths: the login endpoint (the main URL) /ia/xml/xmlgw.phtml and the data endpoint
+/na1/ia/xml/xmlgw.phtml that getAPISession hands out (PROTOCOL.md §1); a session works at both
+(§17). /admin/... is JSON.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from typing import TYPE_CHECKING
 
 from .admin import handle_admin
 from .envelope import gateway_error
+from .sessions import MAIN_PATH
 
 if TYPE_CHECKING:
     from .emulator import Emulator
 
-LOGIN_PATH = "/ia/xml/xmlgw.phtml"
+LOGIN_PATH = MAIN_PATH
 DATA_PATH = "/na1/ia/xml/xmlgw.phtml"
 GATEWAY_PATHS = (LOGIN_PATH, DATA_PATH)
 

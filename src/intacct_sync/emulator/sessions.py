@@ -1,6 +1,9 @@
-"""API sessions (sliding timeout, bound to the endpoint that issued them) and readMore cursors.
+"""API sessions (sliding timeout, valid at their endpoint and the main URL) and readMore cursors.
 
-PROTOCOL.md §3: sessiontimeout = now + duration, pushed forward by every call. §5.1: a
+PROTOCOL.md §3: sessiontimeout = now + duration, pushed forward by every call. §1: a session
+belongs to the endpoint getAPISession returned; §17: widely used clients post it to the main
+URL (/ia/xml/xmlgw.phtml) instead and work in production, so both are accepted (Stats counts
+session requests per path, so a test can still tell which one a client used). §5.1: a
 readByQuery resultId stays valid for 30 minutes after its last use (a guess, UNCONFIRMED) and
 is bound to the company.
 """
@@ -15,6 +18,7 @@ from datetime import datetime, timedelta
 from .clock import Clock
 
 CURSOR_IDLE = timedelta(minutes=30)
+MAIN_PATH = "/ia/xml/xmlgw.phtml"  # the gateway's main URL: every session works there too
 
 
 @dataclass
@@ -64,11 +68,14 @@ class SessionStore:
         return session
 
     def touch(self, sid: str, endpoint_path: str) -> Session | None:
-        """The live session for this id at this endpoint, with its timeout slid forward."""
+        """The live session for this id, posted to its own endpoint or to the main URL, with
+        its timeout slid forward."""
         now = self.clock.now()
         with self._lock:
             session = self._sessions.get(sid)
-            if session is None or session.expires <= now or session.endpoint_path != endpoint_path:
+            if session is None or session.expires <= now:
+                return None
+            if endpoint_path not in (session.endpoint_path, MAIN_PATH):
                 return None
             session.expires = now + self.duration
             return session

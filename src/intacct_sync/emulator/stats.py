@@ -27,6 +27,7 @@ class Stats:
     rejected_busy: int = 0  # held, then refused with 200024
     transactions: Counter = field(default_factory=Counter)  # billable, per object
     transaction_functions: Counter = field(default_factory=Counter)  # billable, per function
+    session_paths: Counter = field(default_factory=Counter)  # session requests per URL path
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def arrive(self) -> None:
@@ -68,6 +69,11 @@ class Stats:
         with self._lock:
             self.logins += 1
 
+    def record_session(self, path: str) -> None:
+        """A request authenticated with a sessionid arrived at ``path``."""
+        with self._lock:
+            self.session_paths[path] += 1
+
     def record_status(self, status: int) -> None:
         with self._lock:
             self.http_status[status] += 1
@@ -94,4 +100,5 @@ class Stats:
                     "by_object": dict(self.transactions),
                     "by_function": dict(self.transaction_functions),
                 },
+                "session_paths": dict(self.session_paths),
             }

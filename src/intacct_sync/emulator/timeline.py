@@ -7,7 +7,7 @@ and AUDITHISTORY.ACCESSTIME in UTC (PROTOCOL.md §7).
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 # Generated rows lie in the year before this instant whatever the clock says, so one seed
@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 BASE = datetime(2026, 11, 1, tzinfo=timezone.utc)
 BASE_EPOCH = int(BASE.timestamp())
 YEAR = 365 * 86400
+# The last business day of the generated data (BASE is its evening in Los Angeles): documents
+# are dated up to the day before, and receivables aging is measured on it.
+AS_OF = date(2026, 10, 31)
 
 
 class Timeline:
@@ -31,14 +34,21 @@ class Timeline:
             return created
         return min(created + self.rng.randint(60, 40 * 86400), BASE_EPOCH - 60)
 
+    # isoformat()[:19] is strftime("%Y-%m-%d %H:%M:%S") at a fraction of the cost: a medium
+    # company formats a few hundred thousand of these.
     def local(self, epoch: int) -> str:
-        return datetime.fromtimestamp(epoch, self.zone).strftime("%Y-%m-%d %H:%M:%S")
+        return datetime.fromtimestamp(epoch, self.zone).isoformat(" ")[:19]
 
     def utc(self, epoch: int) -> str:
-        return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        return datetime.fromtimestamp(epoch, timezone.utc).isoformat(" ")[:19]
+
+    def at(self, day: date) -> int:
+        """An epoch during business hours of ``day`` in the company zone."""
+        start = datetime(day.year, day.month, day.day, 9, tzinfo=self.zone).timestamp()
+        return int(start) + self.rng.randint(0, 8 * 3600)
 
     def day(self, epoch: int) -> str:
-        return datetime.fromtimestamp(epoch, self.zone).strftime("%Y-%m-%d")
+        return datetime.fromtimestamp(epoch, self.zone).isoformat()[:10]
 
     def stamps(self, age: int = YEAR) -> dict[str, object]:
         """WHENCREATED/WHENMODIFIED (company zone) plus users for master data and lines."""

@@ -1,0 +1,137 @@
+"""Accounts Receivable objects: invoices, receipts (AR payments), adjustments, AR terms.
+
+Field sets follow conduit ``arinvoice.ex``, ``arinvoiceitem.ex``, ``arpymt.ex``,
+``arpymtdetail.ex``, ``aradjustment.ex``, ``aradjustmentitem.ex`` and the fivetran
+``get_ar_invoice_columns`` / ``get_ar_invoice_item_columns`` macros, without the construction
+billing summary (PCBINVSUMMARY.*) and tax-solution blocks a plain company does not have.
+Relations: ARINVOICEITEM.RECORDKEY -> ARINVOICE.RECORDNO; ARPYMTDETAIL.PAYMENTKEY -> ARPYMT,
+RECORDKEY -> ARINVOICE, ENTRYKEY -> ARINVOICEITEM; ARADJUSTMENTITEM.RECORDKEY -> ARADJUSTMENT.
+"""
+
+from __future__ import annotations
+
+from .catalog_ap import term
+from .catalog_base import LINE_DIMS, MEGA, STAMPS, URL, contact, std
+from .schema import ObjectDef, Relationship
+
+INVOICE_STATES = "Draft|Submitted|Posted|Partially Paid|Paid|Selected|Reversed"
+CUSTOMER = Relationship("CUSTOMER", "CUSTOMER", "CUSTOMERID", "CUSTOMERID")
+ACCOUNT = Relationship("GLACCOUNT", "GLACCOUNT", "ACCOUNTKEY")
+HEADER_MONEY = (
+    "BASECURR:t CURRENCY:t EXCH_RATE_DATE:date EXCH_RATE_TYPE_ID:t EXCHANGE_RATE:d "
+    "TOTALENTERED:d TOTALSELECTED:d TOTALPAID:d TOTALDUE:d TRX_TOTALENTERED:d "
+    "TRX_TOTALSELECTED:d TRX_TOTALPAID:d TRX_TOTALDUE:d"
+)
+CONTACT_REFS = (
+    "BILLTOPAYTOCONTACTNAME:t SHIPTORETURNTOCONTACTNAME:t BILLTOPAYTOKEY:i SHIPTORETURNTOKEY:i"
+)
+LINE = (
+    "RECORDNO:i RECORDKEY:i ACCOUNTKEY:i ACCOUNTNO:t OFFSETGLACCOUNTNO:t "
+    "OFFSETGLACCOUNTTITLE:t ACCOUNTTITLE:t ACCOUNTLABELKEY:i ACCOUNTLABEL:t ENTRY_DATE:date "
+    "AMOUNT:d TRX_AMOUNT:d DEPARTMENTKEY:i DEPARTMENTID:t DEPARTMENTNAME:t LOCATIONKEY:i "
+    "LOCATIONID:t LOCATIONNAME:t ENTRYDESCRIPTION:t EXCH_RATE_DATE:date EXCH_RATE_TYPE_ID:t "
+    "EXCHANGE_RATE:d LINEITEM:t LINE_NO:i CURRENCY:t BASECURR:t TOTALPAID:d TRX_TOTALPAID:d "
+    "TOTALSELECTED:d TRX_TOTALSELECTED:d PARENTENTRY:i PAYMENTTAXCAPTURE:b BASELOCATION:i "
+    "STATE:t RECORDTYPE:t"
+)
+DIMS = f"PROJECTDIMKEY:i PROJECTID:t PROJECTNAME:t {LINE_DIMS}"
+
+
+def invoices() -> list[ObjectDef]:
+    return [
+        std(
+            "ARINVOICE",
+            "AR Invoice",
+            f"RECORDNO:i RECORDTYPE:t RECORDID:t CONTACTTAXGROUP:t STATE:t({INVOICE_STATES}) "
+            f"RAWSTATE:t ENTITY:t CUSTENTITY:t CUSTOMERID:t CUSTOMERNAME:t CUSTEMAILOPTIN:b "
+            f"TRX_ENTITYDUE:d CUSTMESSAGEKEY:i CUSTMESSAGEID:t DELIVERY_OPTIONS:t "
+            f"DOCNUMBER:t DESCRIPTION:t DESCRIPTION2:t TERMNAME:t TERMKEY:i TERMVALUE:t "
+            f"WHENCREATED:date WHENPOSTED:date WHENDISCOUNT:date WHENDUE:date WHENPAID:date "
+            f"{HEADER_MONEY} TRX_TOTALDISCOUNTAPPLIED:d {CONTACT_REFS} "
+            f"{contact('CONTACT')} {contact('SHIPTO')} {contact('BILLTO')} PRBATCH:t "
+            f"PRBATCHKEY:i MODULEKEY:t SCHOPKEY:i SYSTEMGENERATED:tf HASPOSTEDREVREC:t "
+            f"AUWHENCREATED:ts WHENMODIFIED:ts CREATEDBY:i MODIFIEDBY:i DUE_IN_DAYS:i "
+            f"CONTACT.TAXID:t RETAINAGEPERCENTAGE:p TRX_TOTALRETAINED:d TRX_TOTALRELEASED:d "
+            f"TOTALRETAINED:d SUPDOCID:t PROJECTCONTRACTKEY:i PROJECTCONTRACTID:t "
+            f"DUNNINGCOUNT:i EXTERNALREFNO:t {MEGA} {URL}",
+            (CUSTOMER, Relationship("TERM", "ARTERM", "TERMKEY")),
+        ),
+        std(
+            "ARINVOICEITEM",
+            "AR Invoice Detail",
+            f"{LINE} ALLOCATIONKEY:i ALLOCATION:t SUBTOTAL:t TRX_DISCOUNTAPPLIED:d "
+            f"DEFERREVENUE:b REVRECTEMPLATEKEY:i REVRECTEMPLATE:t DEFERREDREVACCTKEY:i "
+            f"DEFERREDREVACCTNO:t DEFERREDREVACCTTITLE:t REVRECSTARTDATE:date "
+            f"REVRECENDDATE:date {STAMPS} RETAINAGEPERCENTAGE:p TRX_AMOUNTRETAINED:d "
+            f"AMOUNTRETAINED:d TRX_AMOUNTRELEASED:d ISSUMMARIZED:b {DIMS} {MEGA} {URL}",
+            (Relationship("ARINVOICE", "ARINVOICE", "RECORDKEY"), ACCOUNT),
+        ),
+    ]
+
+
+def receipts() -> list[ObjectDef]:
+    return [
+        std(
+            "ARPYMT",
+            "AR Payment",
+            f"RECORDNO:i PRBATCHKEY:i RECORDTYPE:t FINANCIALENTITY:t FINANCIALENTITYTYPE:t "
+            f"FINANCIALACCOUNTNAME:t FINANCIALACCOUNTCURRENCY:t SUMMARYTITLE:t "
+            f"STATE:t(Draft|Submitted|Approved|Posted|Voided|Reversed) RAWSTATE:t "
+            f"DISPLAYSTATE:t PAYMENTMETHOD:t PAYMENTMETHODKEY:i CUSTOMERID:t CUSTOMERNAME:t "
+            f"PAYERNAME:t DOCNUMBER:t DESCRIPTION:t WHENCREATED:date RECEIPTDATE:date "
+            f"WHENPAID:date BASECURR:t CURRENCY:t EXCH_RATE_DATE:date EXCH_RATE_TYPE_ID:t "
+            f"EXCHANGE_RATE:d TOTALENTERED:d TOTALPAID:d TOTALDUE:d TRX_TOTALENTERED:d "
+            f"TRX_TOTALPAID:d TRX_TOTALDUE:d BILLTOPAYTONAME:t PRBATCH:t AUWHENCREATED:ts "
+            f"WHENMODIFIED:ts CREATEDBY:i MODIFIEDBY:i CLEARED:t CLRDATE:date RECORDID:t "
+            f"BILLTOPAYTOKEY:i PARENTPAYMENTKEY:i UNDEPOSITEDACCOUNTNO:t CUSTENTITY:t "
+            f"SUPDOCID:t MULTIENTITYPYMTKEY:i {MEGA} {URL}",
+            (CUSTOMER,),
+        ),
+        std(
+            "ARPYMTDETAIL",
+            "AR Payment Detail",
+            f"RECORDNO:i RECORDKEY:i ENTRYKEY:i POSADJKEY:i POSADJENTRYKEY:i INLINEKEY:i "
+            f"INLINEENTRYKEY:i INLINEAMOUNT:d TRX_INLINEAMOUNT:d DISCOUNTKEY:i "
+            f"DISCOUNTENTRYKEY:i DISCOUNTDATE:date DISCOUNTAMOUNT:d TRX_DISCOUNTAMOUNT:d "
+            f"ADVANCEKEY:i ADVANCEENTRYKEY:i POSTEDADVANCEKEY:i POSTEDADVANCEENTRYKEY:i "
+            f"POSTEDADVANCEAMOUNT:d TRX_POSTEDADVANCEAMOUNT:d OVERPAYMENTKEY:i "
+            f"OVERPAYMENTENTRYKEY:i POSTEDOVERPAYMENTKEY:i POSTEDOVERPAYMENTENTRYKEY:i "
+            f"POSTEDOVERPAYMENTAMOUNT:d TRX_POSTEDOVERPAYMENTAMOUNT:d NEGATIVEINVOICEKEY:i "
+            f"NEGATIVEINVOICEENTRYKEY:i NEGATIVEINVOICEAMOUNT:d TRX_NEGATIVEINVOICEAMOUNT:d "
+            f"ADJUSTMENTKEY:i ADJUSTMENTENTRYKEY:i ADJUSTMENTAMOUNT:d TRX_ADJUSTMENTAMOUNT:d "
+            f"PAYMENTKEY:i PAYMENTENTRYKEY:i PAYMENTDATE:date PAYMENTAMOUNT:d "
+            f"TRX_PAYMENTAMOUNT:d CURRENCY:t STATE:t {STAMPS} PARENTPAYMENTKEY:i {MEGA} {URL}",
+            (
+                Relationship("ARPYMT", "ARPYMT", "PAYMENTKEY"),
+                Relationship("ARINVOICE", "ARINVOICE", "RECORDKEY"),
+                Relationship("ARINVOICEITEM", "ARINVOICEITEM", "ENTRYKEY"),
+            ),
+        ),
+    ]
+
+
+def adjustments() -> list[ObjectDef]:
+    return [
+        std(
+            "ARADJUSTMENT",
+            "AR Adjustment",
+            f"RECORDNO:i RECORDTYPE:t RECORDID:t CONTACTTAXGROUP:t "
+            f"STATE:t({INVOICE_STATES}) RAWSTATE:t ENTITY:t CUSTOMERID:t CUSTOMERNAME:t "
+            f"CUSTEMAILOPTIN:b TRX_ENTITYDUE:d DOCNUMBER:t DESCRIPTION:t WHENCREATED:date "
+            f"WHENPOSTED:date WHENPAID:date {HEADER_MONEY} {CONTACT_REFS} "
+            f"{contact('SHIPTO')} {contact('BILLTO')} PRBATCH:t PRBATCHKEY:i MODULEKEY:t "
+            f"AUWHENCREATED:ts WHENMODIFIED:ts CREATEDBY:i MODIFIEDBY:i SUPDOCID:t "
+            f"{contact('CONTACT')} {MEGA} {URL}",
+            (CUSTOMER,),
+        ),
+        std(
+            "ARADJUSTMENTITEM",
+            "AR Adjustment Detail",
+            f"{LINE} PRENTRYOFFSETACCOUNTNO:t DETAILID:t {STAMPS} {DIMS} {MEGA} {URL}",
+            (Relationship("ARADJUSTMENT", "ARADJUSTMENT", "RECORDKEY"), ACCOUNT),
+        ),
+    ]
+
+
+def ar_objects() -> list[ObjectDef]:
+    return [*invoices(), *receipts(), *adjustments(), term("ARTERM", "AR Term")]
