@@ -24,10 +24,10 @@ import xmltodict
 from lxml import etree
 
 from intacct_sync.emulator import Emulator
+from intacct_sync.intacct.catalog import CATALOG
 from intacct_sync.intacct.client import IntacctClient
 from intacct_sync.intacct.fields import Field
 from intacct_sync.intacct.gateway import Gateway, raise_for_response
-from intacct_sync.intacct.objects import CATALOG
 from intacct_sync.intacct.records import Window, build_batch, raw_columns
 from intacct_sync.intacct.session import Credentials
 from intacct_sync.intacct.values import to_arrow

@@ -14,14 +14,15 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from urllib.parse import urlparse
 
 import yaml
 
 from intacct_sync.errors import ConfigError
-from intacct_sync.intacct.objects import CATALOG, ObjectSpec
+from intacct_sync.intacct.catalog import GROUPS, expand
+from intacct_sync.intacct.objects import ObjectSpec
 from intacct_sync.intacct.options import ClientOptions
 from intacct_sync.lake.names import TableNames
 from intacct_sync.lake.options import WriterOptions
@@ -89,6 +90,8 @@ class Settings:
     exclude: tuple[str, ...] = ()
     discover_udds: bool = True
     history: tuple[str, ...] = ()  # objects kept as every version (history mode), not one row
+    tables: Mapping[str, str] = field(default_factory=dict)  # object -> table name
+    table_prefix: str = ""  # before every table name (not the run log)
     # Fields never selected, per object (query refuses some that lookup lists, PROTOCOL.md §17).
     # YAML {APBILL: [PAYTOCONTACTNAME]}; env JSON or APBILL:PAYTOCONTACTNAME|RETURNTOCONTACTNAME
     skip_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
@@ -109,6 +112,7 @@ class Settings:
     # name (PROTOCOL.md §17). Days per object; 0 = never. Master data defaults to 7 days.
     refresh_every: Mapping[str, timedelta] = field(default_factory=dict)
     api_budget: int | None = 100_000  # billable transactions a month (Intacct's default tier)
+    history_start: date = date(2010, 1, 1)  # first slice of a sliced full read (GLDETAIL)
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
     # The process environment, read once by load_settings (empty: a local run, no variables).
@@ -127,6 +131,7 @@ class Settings:
             max_in_flight=self.max_in_flight,
             page_size=self.page_size,
             skip_fields=self.skip_fields,
+            history_start=datetime.combine(self.history_start, time.min, tzinfo=timezone.utc),
             **overrides,
         )
 
@@ -165,8 +170,14 @@ class Settings:
 
     @property
     def selected_objects(self) -> tuple[str, ...]:
-        chosen = self.objects or tuple(CATALOG)
-        return tuple(name for name in chosen if name not in self.exclude)
+        """The objects asked for, groups expanded (empty: the default set), less the excluded."""
+        excluded = set(expand(self.exclude))
+        chosen = expand(self.objects or ("@default",))
+        return tuple(name for name in chosen if name not in excluded)
+
+    def table_for(self, spec: ObjectSpec) -> str:
+        """The table ``spec`` lands in: the ``tables`` mapping, else its default, prefixed."""
+        return self.table_prefix + self.tables.get(spec.name, spec.table)
 
 
 def validate(s: Settings) -> None:
@@ -182,11 +193,23 @@ def validate(s: Settings) -> None:
             )
     if s.secret_scope and not re.match(r"^[A-Za-z0-9_.\-]{1,128}$", s.secret_scope):
         raise ConfigError(f"secret scope {s.secret_scope!r} is not a valid Databricks scope name.")
-    for name in (*s.objects, *s.exclude, *s.history, *s.refresh_every):
+    for name in (*s.objects, *s.exclude, *s.history, *s.refresh_every, *s.tables):
+        if name.startswith("@") and name[1:].lower() in GROUPS:
+            continue
         if not _OBJECT_NAME.match(name):
+            groups = ", ".join(f"@{g}" for g in sorted(GROUPS))
             raise ConfigError(
-                f"object name {name!r} is not valid: use Intacct object names such as APBILL."
+                f"object name {name!r} is not valid: use Intacct object names such as APBILL, "
+                f"or a group: {groups}."
             )
+    for name, table in s.tables.items():
+        if not _IDENTIFIER.match(s.table_prefix + table) or table.startswith("_"):
+            raise ConfigError(
+                f"table name {table!r} for {name} is not valid: use letters, digits and "
+                "underscores, starting with a letter."
+            )
+    if s.table_prefix and not re.match(r"^[A-Za-z][A-Za-z0-9_]{0,100}$", s.table_prefix):
+        raise ConfigError(f"table_prefix {s.table_prefix!r} is not valid: letters, digits, _.")
     for entity in s.entities:
         if not re.match(r"^[A-Za-z0-9_\-]{1,40}$", entity):
             raise ConfigError(f"entity {entity!r} is not a valid Intacct location (entity) ID.")
@@ -349,9 +372,11 @@ def _coerce(name: str, value: Any) -> Any:
             )
         if name == "refresh_every":
             return _days_by_object(value)
+        if name == "tables":
+            return _tables(value)
         if name == "skip_fields":
             return skip_fields(value)
-        if name == "backfill_from":
+        if name in ("backfill_from", "history_start"):
             return (
                 value
                 if isinstance(value, date) or value is None
@@ -360,6 +385,15 @@ def _coerce(name: str, value: Any) -> Any:
     except (TypeError, ValueError):
         raise ConfigError(f"setting {name} has a bad value {value!r}.") from None
     return value
+
+
+def _tables(value: Any) -> dict[str, str]:
+    """``{ARINVOICE: invoices}`` (YAML) or ``ARINVOICE:invoices,APBILL:bills`` (environment)."""
+    if isinstance(value, str):
+        value = dict(part.split(":", 1) for part in value.split(",") if part.strip())
+    if not isinstance(value, Mapping):
+        raise ValueError(value)
+    return {str(k).strip().upper(): str(v).strip() for k, v in value.items()}
 
 
 def _days_by_object(value: Any) -> dict[str, timedelta]:

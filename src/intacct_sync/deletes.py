@@ -47,8 +47,12 @@ class DeleteContext:
     run_id: str
     now: Callable[[], datetime]
     audit: AuditBoard
+    specs: dict[str, ObjectSpec] = field(default_factory=dict)  # this run's objects (cascades)
     warnings: list[str] = field(default_factory=list)
     entity: str = ""  # an entity session sweeps only its entity's rows
+    # Header objects whose audited deletes this run already took to their lines (shared by
+    # the run's objects; headers finish before their lines, a tier earlier).
+    cascaded: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -79,12 +83,34 @@ def apply_deletes(
         if found.unavailable:
             warn(ctx, f"{ctx.spec.name}: {found.unavailable}")
             sweep = True
-        elif found.keys:
-            count += ctx.writer.mark_deleted(found.keys, run_id=ctx.run_id, synced_at=ctx.now())
-            cascaded = cascade(ctx, found.keys)
+        else:
+            if found.keys:
+                count += ctx.writer.mark_deleted(found.keys, run_id=ctx.run_id, synced_at=ctx.now())
+                cascaded = cascade(ctx, found.keys)
+            ctx.cascaded.add(ctx.spec.name)
+    if ctx.spec.deletes is DeleteStrategy.CASCADE:
+        count += orphaned_lines(ctx)
     if sweep:
         count += sweep_all_keys(ctx)
     return DeleteOutcome(count, sweep, cascaded)
+
+
+def orphaned_lines(ctx: DeleteContext) -> int:
+    """Lines whose header was deleted, when no header sync of this run took the delete to them
+    (the header object is not synced, failed, or read in full: a first or forced full read
+    finds no audited deletes to cascade)."""
+    total = 0
+    for parent in ctx.spec.parents:
+        if parent.object in ctx.cascaded:
+            continue
+        found = ctx.audit.deletes_for(ctx.entity, parent.object)
+        if found.unavailable:
+            warn(ctx, f"{ctx.spec.name}: {found.unavailable}")
+        elif found.keys:
+            total += ctx.writer.mark_deleted_where_parent(
+                parent.field, found.keys, run_id=ctx.run_id, synced_at=ctx.now()
+            )
+    return total
 
 
 def warn(ctx: DeleteContext, message: str) -> None:
@@ -109,7 +135,7 @@ def _sweep(ctx: DeleteContext, keys: list[pa.Array]) -> int:
 def cascade(ctx: DeleteContext, deleted_headers: list[int]) -> int:
     """Lines of deleted headers are deleted too (Intacct audits only the header)."""
     total = 0
-    for child, parent in children_of(ctx.spec.name):
+    for child, parent in children_of(ctx.spec.name, ctx.specs):
         total += ctx.writer_for(child).mark_deleted_where_parent(
             parent.field, deleted_headers, run_id=ctx.run_id, synced_at=ctx.now()
         )

@@ -20,7 +20,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from itertools import groupby
 from typing import TYPE_CHECKING
@@ -28,13 +28,14 @@ from typing import TYPE_CHECKING
 from intacct_sync.audit import AuditBoard
 from intacct_sync.config import ConfigError, Settings
 from intacct_sync.events import NoEvents, RunEvents
-from intacct_sync.intacct.fields import Field
-from intacct_sync.intacct.objects import CATALOG, DeleteStrategy, ObjectSpec, udd_spec
+from intacct_sync.intacct.catalog import CATALOG, GROUPS
+from intacct_sync.intacct.fields import Field, FieldType
+from intacct_sync.intacct.objects import DeleteStrategy, ObjectSpec, udd_spec
 from intacct_sync.lake.runlog import RUN_OBJECT, RunRecord
 from intacct_sync.lake.staging import drop_stale
 from intacct_sync.lake.state import LogSnapshot, StateStore
 from intacct_sync.plan import ObjectPlan, plan_object
-from intacct_sync.sync_object import ObjectSync, RunContext, utcnow
+from intacct_sync.sync_object import ObjectSync, RunContext, _describe, utcnow
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from intacct_sync.intacct.client import IntacctClient
 
 log = logging.getLogger("intacct_sync.pipeline")
+
+_RECORDNO = Field("RECORDNO", FieldType.INTEGER)
 
 # Threads beyond Intacct's request slots: while one object does its Delta work, others fetch.
 EXTRA_WORKERS = 2
@@ -101,32 +104,15 @@ class Pipeline:
 
     @staticmethod
     def resolve_objects_for(settings: Settings, client: IntacctClient) -> list[ObjectSpec]:
-        """The catalog objects chosen, plus user-defined dimensions found with getDimensions.
+        """The objects chosen: curated specs, user-defined dimensions found with getDimensions,
+        and any other object by name, specified from its ``lookup`` (``intacct/infer.py``).
 
-        Unknown names fail here, before anything is read or written.
+        A name Intacct does not know fails here, before anything is read or written.
         """
-        wanted = settings.selected_objects
-        specs = {name: CATALOG[name] for name in wanted if name in CATALOG}
-        unknown = [name for name in wanted if name not in CATALOG]
-        if settings.discover_udds or unknown:
-            udds = {
-                d.object_name.upper(): d.object_name for d in client.dimensions() if d.user_defined
-            }
-            for name in unknown:
-                if name in udds:
-                    specs[name] = udd_spec(udds[name])
-            if settings.discover_udds and not settings.objects:
-                for upper, original in udds.items():
-                    if upper not in settings.exclude:
-                        specs.setdefault(upper, udd_spec(original))
-        missing = [name for name in unknown if name not in specs]
-        if missing:
-            known = ", ".join(sorted(CATALOG))
-            raise ConfigError(
-                f"unknown Intacct object(s) {', '.join(missing)}: choose from {known} "
-                "or a user-defined dimension listed by getDimensions."
-            )
-        return sorted(specs.values(), key=lambda s: (s.tier, s.name))
+        return [
+            replace(spec, table=settings.table_for(spec))
+            for spec in resolve_specs(settings, client)
+        ]
 
     # --- the run --------------------------------------------------------------------------
 
@@ -145,7 +131,7 @@ class Pipeline:
                 for entity in entities
             }  # Intacct answers the lookups while the run log is read
             snapshot = self._prepare(started)
-            ctx = self._context(started, snapshot)
+            ctx = self._context(started, snapshot, specs)
             plans = [
                 plan_object(
                     spec,
@@ -158,14 +144,25 @@ class Pipeline:
                 for spec in specs
                 for entity in entities
             ]
+            plans = [plan for plan in plans if self._due(plan, started, fields)]
             self._register_audit(ctx, plans)
-            pending: list[RunRecord] = []
+            # Phase 1, tier by tier: every object reads its window and MERGEs it.
+            jobs: list[list[ObjectSync]] = []
             for _tier, group in groupby(plans, key=lambda p: p.spec.tier):
-                futures = [
-                    pool.submit(self._sync_one, ctx, plan, fields[(plan.spec.name, plan.entity)])
-                    for plan in group
+                tier = [
+                    self._job(ctx, plan, fields[(plan.spec.name, plan.entity)]) for plan in group
                 ]
-                records = [f.result() for f in futures]
+                jobs.append(tier)
+                for future in [
+                    pool.submit(job.load) for job in tier if job.record.status == "running"
+                ]:
+                    future.result()
+            # Phase 2, tier by tier (headers cascade before their lines sweep): deletes, with the
+            # run's single AUDITHISTORY read now that every window has been read, then
+            # reconciliation; the records are appended once per tier that wrote, and at the end.
+            pending: list[RunRecord] = []
+            for tier in jobs:
+                records = [f.result() for f in [pool.submit(job.finish) for job in tier]]
                 summary.results.extend(records)
                 pending.extend(records)
                 if any(_wrote(r) for r in records):
@@ -173,6 +170,20 @@ class Pipeline:
         summary.run = self._run_record(started, summary, snapshot, run_tag)
         self._flush([*pending, summary.run])
         return summary
+
+    def _due(self, plan: ObjectPlan, started: datetime, fields: dict) -> bool:
+        """Reference data (``every``) syncs at most that often unless the run forces it."""
+        every, state, s = plan.spec.every, plan.state, self.settings
+        if every is None or state is None or state.updated_at is None:
+            return True
+        if s.full_refresh or s.backfill_from is not None or s.sweep_keys:
+            return True
+        if started - state.updated_at >= every:
+            return True
+        fields[(plan.spec.name, plan.entity)].cancel()
+        log.info("%s: synced %s ago, next after %s (every)", plan.label,
+                 started - state.updated_at, every)  # fmt: skip
+        return False
 
     def _lookup(self, spec: ObjectSpec, entity: str) -> list[Field]:
         """The fields an object is read with; counted as that object's API call."""
@@ -194,7 +205,9 @@ class Pipeline:
             log.info("dropped staging a crashed run left behind: %s", ", ".join(gone))
         return self.store.snapshot(started)
 
-    def _context(self, started: datetime, snapshot: LogSnapshot) -> RunContext:
+    def _context(
+        self, started: datetime, snapshot: LogSnapshot, specs: list[ObjectSpec]
+    ) -> RunContext:
         return RunContext(
             settings=self.settings,
             spark=self.spark,
@@ -204,30 +217,58 @@ class Pipeline:
             now=self.now,
             events=self.events,
             audit=AuditBoard(until=started - self.settings.lag, tag=f"{self.run_id}/{RUN_OBJECT}"),
+            specs={spec.name: spec for spec in specs},
         )
 
     def _register_audit(self, ctx: RunContext, plans: list[ObjectPlan]) -> None:
-        for plan in plans:
-            if plan.full or plan.spec.deletes is DeleteStrategy.SWEEP:
-                continue
-            client = self.client.for_entity(plan.entity) if plan.entity else self.client
+        audited = [
+            plan
+            for plan in plans
+            if not plan.full and plan.spec.deletes is not DeleteStrategy.SWEEP
+        ]
+        registered: set[tuple[str, str]] = set()
+        for plan in audited:
             assert plan.window.start is not None
-            read = client.audit_deletes_many
-            ctx.audit.register(plan.entity, plan.spec, plan.window.start, read)
+            ctx.audit.register(plan.entity, plan.spec, plan.window.start, self._audit_read(plan))
+            registered.add((plan.entity, plan.spec.name))
+        # Headers not synced this run, or read in full (no audited deletes of their own to
+        # cascade): their deletes still reach the lines (deletes.orphaned_lines), from the
+        # earliest window among their lines.
+        headers: dict[tuple[str, str], ObjectPlan] = {}
+        for plan in audited:
+            for parent in plan.spec.parents:
+                slot = (plan.entity, parent.object)
+                if slot in registered:
+                    continue
+                earlier = headers.get(slot)
+                if earlier is None or plan.window.start < earlier.window.start:  # type: ignore[operator]
+                    headers[slot] = plan
+        for (entity, name), plan in headers.items():
+            header = ctx.specs.get(name) or CATALOG.get(name) or replace(plan.spec, name=name)
+            assert plan.window.start is not None
+            ctx.audit.register(entity, header, plan.window.start, self._audit_read(plan))
 
-    def _sync_one(self, ctx: RunContext, plan: ObjectPlan, fields: Future) -> RunRecord:
+    def _audit_read(self, plan: ObjectPlan):
+        client = self.client.for_entity(plan.entity) if plan.entity else self.client
+        return client.audit_deletes_many
+
+    def _job(self, ctx: RunContext, plan: ObjectPlan, fields: Future) -> ObjectSync:
         client = self.client.for_entity(plan.entity) if plan.entity else self.client
         try:
             read = fields.result()
         except Exception as exc:  # noqa: BLE001 - the lookup failed: this object fails
-            return _failed(ctx, plan, exc)
+            job = ObjectSync(ctx, plan, client, [])
+            job.record.status, job.record.error_message = "failed", _describe(exc)
+            log.error("%s failed: %s", plan.label, job.record.error_message)
+            ctx.events.start(plan.label)
+            return job
         refused = plan.state.refused_fields if plan.state and not plan.full else ()
         if refused:
             # Fields query refused in an earlier run cost nothing this run; a full read (first
             # run, refresh) asks for them again, in case Intacct lets them be queried now.
             client.remember_refused(plan.spec.name, refused)
             read = [f for f in read if f.name.upper() not in refused]
-        return ObjectSync(ctx, plan, client, read).run()
+        return ObjectSync(ctx, plan, client, read)
 
     def _run_record(
         self, started: datetime, summary: RunSummary, snapshot: LogSnapshot, tag: str
@@ -274,6 +315,44 @@ class Pipeline:
         return []
 
 
+def resolve_specs(settings: Settings, client: IntacctClient) -> list[ObjectSpec]:
+    from intacct_sync.intacct.errors import PermissionDenied, UnknownObject
+    from intacct_sync.intacct.infer import CannotInfer, infer_spec
+
+    wanted = settings.selected_objects
+    specs = {name: CATALOG[name] for name in wanted if name in CATALOG}
+    unknown = [name for name in wanted if name not in CATALOG]
+    if settings.discover_udds or unknown:
+        udds = {d.object_name.upper(): d.object_name for d in client.dimensions() if d.user_defined}
+        for name in unknown:
+            if name in udds:
+                specs[name] = udd_spec(udds[name])
+        if settings.discover_udds and not settings.objects:
+            for upper, original in udds.items():
+                if upper not in settings.exclude:
+                    specs.setdefault(upper, udd_spec(original))
+    missing: list[str] = []
+    for name in [n for n in unknown if n not in specs]:
+        try:
+            specs[name] = infer_spec(name, client.lookup(name, include_skipped=True))
+        except UnknownObject:
+            missing.append(name)
+        except PermissionDenied:
+            # The object exists but the user may not see it: it fails on its own, saying which
+            # permission to grant, and the other objects go on.
+            specs[name] = infer_spec(name, [_RECORDNO])
+        except CannotInfer as exc:
+            raise ConfigError(str(exc)) from None
+    if missing:
+        raise ConfigError(
+            f"Intacct has no object {', '.join(missing)} in this company (lookup answered "
+            "'Object definition ... not found'): check the spelling, or enable the module; "
+            "curated objects and groups: "
+            f"{', '.join(sorted(CATALOG))}, {', '.join('@' + g for g in sorted(GROUPS))}."
+        )
+    return sorted(specs.values(), key=lambda s: (s.tier, s.name))
+
+
 def budget_warning(budget: int | None, month_total: int, now: datetime) -> str | None:
     """A warning when this month's billable transactions head past the allowance.
 
@@ -297,28 +376,6 @@ def budget_warning(budget: int | None, month_total: int, now: datetime) -> str |
 
 def _wrote(record: RunRecord) -> bool:
     return bool(record.rows_inserted or record.rows_updated or record.rows_deleted)
-
-
-def _failed(ctx: RunContext, plan: ObjectPlan, exc: BaseException) -> RunRecord:
-    from intacct_sync.sync_object import _describe
-
-    now = ctx.now()
-    record = RunRecord(
-        ctx.run_id,
-        plan.spec.name,
-        plan.entity,
-        now,
-        table=plan.spec.table,
-        ended_at=now,
-        status="failed",
-        mode=plan.mode,
-        watermark_before=plan.state.watermark if plan.state else None,
-        error_message=_describe(exc),
-    )
-    log.error("%s failed: %s", plan.label, record.error_message)
-    ctx.events.start(plan.label)
-    ctx.events.done(plan.label, "failed")
-    return record
 
 
 def _scope(tag: str):

@@ -145,6 +145,8 @@ def _with_late_changes(
     result: Reconciliation, spec: ObjectSpec, client, window_end: datetime
 ) -> Reconciliation:
     """Count rows modified after the window end: a mismatch they explain is not a gap."""
+    if not spec.cursor:
+        return result
     from intacct_sync.intacct.filters import Cmp
     from intacct_sync.intacct.values import format_timestamp
 

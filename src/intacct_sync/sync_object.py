@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -62,6 +62,8 @@ class RunContext:
     now: Callable[[], datetime]
     events: RunEvents
     audit: AuditBoard
+    specs: dict[str, ObjectSpec]  # the run's objects, by name (cascades go to their tables)
+    cascaded: set[str] = field(default_factory=set)  # headers whose deletes reached their lines
 
 
 def fields_hash(fields: list[Field]) -> str:
@@ -100,10 +102,10 @@ class ObjectSync:
     def spec(self) -> ObjectSpec:
         return self.plan.spec
 
-    def run(self) -> RunRecord:
+    def __post_init__(self) -> None:
         plan, ctx = self.plan, self.ctx
         state = plan.state
-        record = RunRecord(
+        self.record = RunRecord(
             ctx.run_id,
             self.spec.name,
             plan.entity,
@@ -113,69 +115,100 @@ class ObjectSync:
             watermark_before=state.watermark if state else None,
             fields_hash=fields_hash(self.fields),
         )
+        self.tag = f"{ctx.run_id}/{plan.label}"
+        self.writer: TableWriter | None = None
+        self.loaded = LoadResult(0, 0, 0)
+        self.keys: list[pa.Array] = []
+        self.table_was_new = False
+        self.same_content = False  # read in full, and the same content as the last run
+
+    def run(self) -> RunRecord:
+        """Both phases in a row (a single object, or tests)."""
+        self.load()
+        return self.finish()
+
+    def load(self) -> None:
+        """Phase 1: read the window and MERGE it. Deletes wait for phase 2, once every object
+        of the run has read its window, so the run's one AUDITHISTORY read comes last."""
+        record, plan = self.record, self.plan
         if plan.refresh:
             record.warn(f"{self.spec.name}: periodic full refresh (refresh_every)")
-        ctx.events.start(plan.label)
-        tag = f"{ctx.run_id}/{plan.label}"
-        try:
-            with scope(tag):  # API calls counted for this object alone, even in parallel
-                # Entity sessions of one object share its table: one writes at a time.
-                with table_lock(self.spec.table) if plan.entity else nullcontext():
-                    self._sync(record)
+        self.ctx.events.start(plan.label)
+        self._step(self._load_window)
+
+    def finish(self) -> RunRecord:
+        """Phase 2: deletes, reconciliation, and the record completed."""
+        record, plan, ctx = self.record, self.plan, self.ctx
+        if record.status == "running":
+            self._step(self._after_load)
+        if record.status == "running":
             record.watermark_after = plan.window.end
             record.status = "succeeded"
+        usage = self.client.usage(self.tag)
+        record.api_calls, record.bytes = usage.calls, usage.bytes
+        record.transactions = usage.transactions
+        refused = self.client.refused(self.spec.name)
+        record.refused_fields = ",".join(sorted(refused)) or None
+        for notice in usage.notices:
+            record.warn(notice)
+        record.ended_at = ctx.now()
+        ctx.events.done(plan.label, record.status)
+        return record
+
+    def _step(self, step: Callable[[], None]) -> None:
+        record = self.record
+        try:
+            with scope(self.tag):  # API calls counted for this object alone, even in parallel
+                # Entity sessions of one object share its table: one writes at a time.
+                with table_lock(self.spec.table) if self.plan.entity else nullcontext():
+                    step()
         except Exception as exc:  # noqa: BLE001 - one object failing must not stop the others
             record.status = "failed"
             record.error_message = _describe(exc)
-            log.error("%s failed: %s", plan.label, record.error_message)
-        finally:
-            usage = self.client.usage(tag)
-            record.api_calls, record.bytes = usage.calls, usage.bytes
-            refused = self.client.refused(self.spec.name)
-            record.refused_fields = ",".join(sorted(refused)) or None
-            record.transactions = usage.transactions
-            for notice in usage.notices:
-                record.warn(notice)
-            record.ended_at = ctx.now()
-            ctx.events.done(plan.label, record.status)
-        return record
+            log.error("%s failed: %s", self.plan.label, record.error_message)
 
-    def _sync(self, record: RunRecord) -> None:
-        plan, settings = self.plan, self.ctx.settings
+    def _load_window(self) -> None:
+        plan, record = self.plan, self.record
         check_scope(self.client, plan.entity)
-        writer = self._writer(self.spec)
+        self.writer = writer = self._writer(self.spec)
         state = plan.state
-        unchanged_fields = state is not None and state.fields_hash == record.fields_hash
-        keys: list[pa.Array] = []
         digest = Digest() if self.spec.read_in_full else None
-        table_was_new = not writer.exists()
-        loaded = self._load(record, writer, keys, digest)
+        self.table_was_new = not writer.exists()
+        self.loaded = self._load(record, writer, self.keys, digest)
         if digest is not None:
             record.source_digest = digest.hexdigest()
-        if not loaded.written and (table_was_new or not unchanged_fields):
+            self.same_content = state is not None and record.source_digest == state.source_digest
+        unchanged_fields = state is not None and state.fields_hash == record.fields_hash
+        if not self.loaded.written and (self.table_was_new or not unchanged_fields):
             # No rows to write, but the table must exist (analysts see every object) and take
             # new fields and their comments.
             writer.ensure(arrow_schema(self.fields), self._comment())
-        if digest is not None and state and record.source_digest == state.source_digest:
+
+    def _after_load(self) -> None:
+        plan, record, writer, state = self.plan, self.record, self.writer, self.plan.state
+        assert writer is not None
+        if self.same_content:
             changed_deletes = 0
             keys_swept = True  # the same content as last run: the same keys, nothing to sweep
         else:
             outcome = apply_deletes(
                 self._delete_context(writer, record),
                 full_read=plan.full,
-                keys_seen=keys,
-                table_was_new=table_was_new,
-                sweep_due=plan.sweep_due,
+                keys_seen=self.keys,
+                table_was_new=self.table_was_new,
+                sweep_due=plan.sweep_due and self.spec.sweep,
             )
             record.rows_deleted += outcome.deleted
             changed_deletes = outcome.deleted + outcome.cascaded
             keys_swept = outcome.keys_swept
+        self.keys = []  # no longer needed: free them before the next object's phase 2
         record.keys_swept = keys_swept
-        changed = loaded.written or changed_deletes > 0 or table_was_new
-        record.table_version = (
-            writer.version() if changed else (state.table_version if state else None)
-        )
-        if settings.reconcile and self._reconcile_due(changed, record):
+        changed = self.loaded.written or changed_deletes > 0 or self.table_was_new
+        if changed:
+            record.table_version = writer.version()
+        elif state is not None:
+            record.table_version = state.table_version
+        if self.ctx.settings.reconcile and self._reconcile_due(changed, record):
             self._reconcile(writer, record, changed)
 
     def _load(
@@ -271,6 +304,8 @@ class ObjectSync:
             run_id=self.ctx.run_id,
             now=self.ctx.now,
             audit=self.ctx.audit,
+            specs=self.ctx.specs,
+            cascaded=self.ctx.cascaded,
             warnings=record.warnings,
             entity=self.plan.entity,
         )

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from intacct_sync.intacct.objects import CATALOG
+from intacct_sync.intacct.catalog import CATALOG
 
 from .gw import data_call, fn, query, result, rows, session
 

@@ -10,9 +10,9 @@ import requests
 from intacct_sync.emulator import Emulator, Fault
 from intacct_sync.intacct import envelope
 from intacct_sync.intacct import errors as E
+from intacct_sync.intacct.catalog import CATALOG
 from intacct_sync.intacct.client import IntacctClient
 from intacct_sync.intacct.fields import Field, FieldType
-from intacct_sync.intacct.objects import CATALOG
 from intacct_sync.intacct.options import ClientOptions
 from intacct_sync.intacct.records import Window
 from intacct_sync.intacct.retry import RetryPolicy

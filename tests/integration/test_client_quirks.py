@@ -13,9 +13,9 @@ import pytest
 
 from intacct_sync.emulator import Emulator
 from intacct_sync.intacct import errors as E
+from intacct_sync.intacct.catalog import CATALOG
 from intacct_sync.intacct.client import IntacctClient
 from intacct_sync.intacct.fields import FieldType
-from intacct_sync.intacct.objects import CATALOG
 from intacct_sync.intacct.options import ClientOptions
 from intacct_sync.intacct.records import Window
 from intacct_sync.intacct.retry import RetryPolicy

@@ -11,8 +11,9 @@ import pyarrow as pa
 import pytest
 
 from intacct_sync.emulator import Emulator, Fault
+from intacct_sync.intacct.catalog import CATALOG
 from intacct_sync.intacct.client import IntacctClient
-from intacct_sync.intacct.objects import CATALOG, udd_spec
+from intacct_sync.intacct.objects import udd_spec
 from intacct_sync.intacct.options import ClientOptions
 from intacct_sync.intacct.records import Window
 from intacct_sync.intacct.retry import RetryPolicy

@@ -9,7 +9,7 @@ import pytest
 from pyspark.sql import functions as F
 
 from intacct_sync.config import Settings
-from intacct_sync.intacct.objects import CATALOG
+from intacct_sync.intacct.catalog import CATALOG
 from intacct_sync.runner import run_sync
 from tests.support.lake_check import check_all, check_table
 from tests.support.sync import client_for, settings_for

@@ -20,7 +20,8 @@ import pytest
 
 from intacct_sync.emulator import Emulator, Fault
 from intacct_sync.emulator.faults import KINDS
-from intacct_sync.intacct.objects import CATALOG, udd_spec
+from intacct_sync.intacct.catalog import CATALOG
+from intacct_sync.intacct.objects import udd_spec
 from intacct_sync.lake.state import StateStore
 from intacct_sync.runner import run_sync
 from tests.reliability.support import FAULT_TIMEOUT, Tally, fast_client, table_mark

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from intacct_sync.emulator import Emulator
-from intacct_sync.intacct.objects import CATALOG
+from intacct_sync.intacct.catalog import CATALOG
 from intacct_sync.lake.state import StateStore
 from intacct_sync.runner import run_sync
 from tests.reliability.support import SleepRecorder, fast_client, fast_policy, table_mark

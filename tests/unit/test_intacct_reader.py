@@ -7,9 +7,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from lxml import etree
 
+from intacct_sync.intacct.catalog import CATALOG
 from intacct_sync.intacct.errors import PaginationLoop, ResultIdExpired
 from intacct_sync.intacct.fields import Field, FieldType
-from intacct_sync.intacct.objects import CATALOG, udd_spec
+from intacct_sync.intacct.objects import udd_spec
 from intacct_sync.intacct.paging import KeysetPaginator, paginate
 from intacct_sync.intacct.reader import query_pages, read_by_query_pages
 from intacct_sync.intacct.records import Window

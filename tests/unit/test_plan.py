@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from intacct_sync.config import Settings
-from intacct_sync.intacct.objects import CATALOG, udd_spec
+from intacct_sync.intacct.catalog import CATALOG
+from intacct_sync.intacct.objects import udd_spec
 from intacct_sync.lake.state import SyncState
 from intacct_sync.pipeline import budget_warning
 from intacct_sync.plan import plan_object, sweep_due

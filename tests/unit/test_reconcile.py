@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from intacct_sync.intacct.objects import CATALOG
+from intacct_sync.intacct.catalog import CATALOG
 from intacct_sync.lake.runlog import Reconciliation, RunRecord
 from intacct_sync.reconcile import _complete, _label
 

@@ -249,6 +249,17 @@ class IntacctClient:
                 page_size=min(size, envelope.READ_BY_QUERY_MAX_PAGE),
                 left_out=self._company.memory.left_out(spec.name),
             )
+        elif spec.full_read_slice and window.start is None:
+            yield from reader.sliced_pages(
+                self._call,
+                spec,
+                fields,
+                reader.slice_bounds(self.options.history_start, window.end, spec.full_read_slice),
+                tz=self.timezone,
+                page_size=size,
+                showprivate=self._showprivate,
+                adaptive=self._company.adaptive,
+            )
         else:
             yield from reader.query_pages(
                 self._call,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import Enum
 
 
@@ -55,6 +56,12 @@ class ObjectSpec:
     # the run compares the content with the last one and writes only when it changed.
     read_in_full: bool = False
     label: str = ""  # Intacct's name for the object, for the table comment
+    # Reference data that changes rarely: synced at most this often (None: every run).
+    every: timedelta | None = None
+    sweep: bool = True  # key sweeps allowed (False: too heavy to read every key, e.g. GLDETAIL)
+    # Full reads in slices of the cursor (a view like GLDETAIL times out unfiltered, §8, §17).
+    full_read_slice: timedelta | None = None
+    inferred: bool = False  # specified from lookup at run time, not curated
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -67,69 +74,6 @@ class ObjectSpec:
         """AUDITHISTORY.OBJECTTYPE is the lowercase object name (PROTOCOL.md §8)."""
         return self.name.lower()
 
-
-def _dimension(name: str, table: str) -> ObjectSpec:
-    return ObjectSpec(name=name, table=table, dimension=True, tier=0, deletes=DeleteStrategy.AUDIT)
-
-
-CATALOG: dict[str, ObjectSpec] = {
-    spec.name: spec
-    for spec in (
-        _dimension("DEPARTMENT", "department"),
-        _dimension("LOCATION", "location"),
-        _dimension("CLASS", "class"),
-        _dimension("PROJECT", "project"),
-        _dimension("CUSTOMER", "customer"),
-        _dimension("EMPLOYEE", "employee"),
-        _dimension("ITEM", "item"),
-        ObjectSpec("GLACCOUNT", "gl_account", tier=0, deletes=DeleteStrategy.AUDIT),
-        ObjectSpec(
-            "VENDOR", "vendor", tier=1, money_fields=("TOTALDUE",), deletes=DeleteStrategy.AUDIT
-        ),
-        ObjectSpec(
-            "APBILL",
-            "ap_bill",
-            created="AUWHENCREATED",
-            money_fields=("TOTALENTERED", "TOTALDUE"),
-            deletes=DeleteStrategy.AUDIT,
-            tier=2,
-        ),
-        ObjectSpec(
-            "APBILLITEM",
-            "ap_bill_item",
-            parents=(Parent("RECORDKEY", "APBILL"),),
-            money_fields=("AMOUNT",),
-            deletes=DeleteStrategy.CASCADE,
-            tier=3,
-        ),
-        ObjectSpec(
-            "APPYMT",
-            "ap_payment",
-            created="AUWHENCREATED",
-            money_fields=("TOTALENTERED",),
-            deletes=DeleteStrategy.AUDIT,
-            tier=2,
-        ),
-        ObjectSpec(
-            "APPYMTDETAIL",
-            "ap_payment_detail",
-            parents=(Parent("PAYMENTKEY", "APPYMT"), Parent("RECORDKEY", "APBILL")),
-            money_fields=("PAYMENTAMOUNT",),
-            deletes=DeleteStrategy.CASCADE,
-            tier=3,
-        ),
-        ObjectSpec("GLBATCH", "gl_batch", deletes=DeleteStrategy.AUDIT, tier=2),
-        ObjectSpec(
-            "GLENTRY",
-            "gl_entry",
-            parents=(Parent("BATCHNO", "GLBATCH"),),
-            money_fields=("AMOUNT",),
-            money_group_by="TR_TYPE",
-            deletes=DeleteStrategy.CASCADE,
-            tier=3,
-        ),
-    )
-}
 
 _UDD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 
@@ -157,7 +101,10 @@ def udd_spec(object_name: str) -> ObjectSpec:
 
 
 def children_of(
-    name: str, catalog: dict[str, ObjectSpec] = CATALOG
+    name: str, catalog: dict[str, ObjectSpec] | None = None
 ) -> list[tuple[ObjectSpec, Parent]]:
     """The line objects whose records die with a record of ``name`` (delete cascades)."""
+    from intacct_sync.intacct.catalog import CATALOG
+
+    catalog = CATALOG if catalog is None else catalog
     return [(spec, p) for spec in catalog.values() for p in spec.parents if p.object == name]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,6 +20,7 @@ from intacct_sync.intacct.gateway import DEFAULT_MAX_RESPONSE_BYTES
 from intacct_sync.intacct.retry import RetryPolicy
 
 MAX_IN_FLIGHT = 16
+HISTORY_START = datetime(2010, 1, 1, tzinfo=timezone.utc)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.]{0,199}$")
 
 
@@ -55,6 +56,9 @@ class ClientOptions:
     skip_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     # After HTTP 524 on a keyset page the page is halved down to this many rows (§17), after a
     # pause of this many seconds (the retry policy's sleep, so tests never really wait).
+    # Where a full read sliced by its cursor (a view such as GLDETAIL, §8) starts its first slice:
+    # everything older, and every row without a cursor, is in that first slice.
+    history_start: datetime = HISTORY_START
     min_page_size: int = 250
     pause_after_heavy_page: float = 5.0
 

@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 
 from intacct_sync.intacct import envelope
 from intacct_sync.intacct.adaptive import Adaptive, keep
 from intacct_sync.intacct.errors import ResultIdExpired
 from intacct_sync.intacct.fields import Field, FieldType
-from intacct_sync.intacct.filters import And, Cmp, Filter
+from intacct_sync.intacct.filters import And, Cmp, Filter, Or
 from intacct_sync.intacct.objects import ObjectSpec
 from intacct_sync.intacct.paging import (
     Call,
@@ -45,6 +46,7 @@ from intacct_sync.intacct.paging import (
 )
 from intacct_sync.intacct.records import Page, Window, build_batch, data_int
 from intacct_sync.intacct.streams import merged
+from intacct_sync.intacct.values import format_timestamp
 from intacct_sync.intacct.window import WindowFilters
 
 log = logging.getLogger(__name__)
@@ -103,6 +105,45 @@ def query_pages(
     null_filter = filters.null_cursor_filter()
     if null_filter is not None:
         yield from read.pages(null_filter)
+
+
+def slice_bounds(start: datetime, end: datetime, step: timedelta) -> list[datetime]:
+    """The inner edges of a sliced full read: start, start + step, ... (before ``end``)."""
+    edges, edge = [], start
+    while edge < end:
+        edges.append(edge)
+        edge += step
+    return edges
+
+
+def sliced_pages(
+    call: Call,
+    spec: ObjectSpec,
+    fields: list[Field],
+    edges: list[datetime],
+    *,
+    tz: str,
+    page_size: int,
+    showprivate: bool = True,
+    adaptive: Adaptive | None = None,
+) -> Iterator[Page]:
+    """A full read of a heavy object (a view, §8) in slices of its cursor, each keyset-paged in
+    key order: ``cursor <= e0 OR cursor IS NULL``, then ``e0 < cursor <= e1``, ..., and the last
+    slice open-ended (no upper bound, as every full read: its keys are the complete set). The
+    slices do not overlap, so every row is read once; an unfiltered read never goes out."""
+    read = KeysetRead(
+        call, spec, fields, tz=tz, page_size=page_size, showprivate=showprivate, adaptive=adaptive
+    )
+    cursor = spec.cursor
+    texts = [format_timestamp(edge, tz) for edge in edges]
+    bounds: list[Filter] = []
+    if texts:
+        bounds.append(Or(Cmp("lessthanorequalto", cursor, texts[0]), Cmp("isnull", cursor)))
+    for low, high in zip(texts, texts[1:], strict=False):
+        bounds.append(And(Cmp("greaterthan", cursor, low), Cmp("lessthanorequalto", cursor, high)))
+    bounds.append(Cmp("greaterthan", cursor, texts[-1]) if texts else None)  # type: ignore[arg-type]
+    for where in bounds:
+        yield from read.pages(where, skip_empty=False)
 
 
 def _integer_key(spec: ObjectSpec, fields: list[Field]) -> bool:
