@@ -53,8 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run", parents=[target], allow_abbrev=False, help="sync Intacct into Delta tables"
     )
-    run.add_argument("--objects", help="comma list of objects, e.g. APBILL,VENDOR (default: all)")
+    run.add_argument(
+        "--objects",
+        help="comma list of objects or groups, e.g. APBILL,VENDOR,@ar (default: @default)",
+    )
     run.add_argument("--exclude", help="comma list of objects to leave out")
+    run.add_argument("--history", help="comma list of objects kept as every version (history mode)")
     run.add_argument("--full-refresh", dest="full_refresh", action="store_true", default=None)
     run.add_argument(
         "--backfill-from", dest="backfill_from", help="re-read changes since this date (YYYY-MM-DD)"

@@ -1,6 +1,8 @@
 """Incremental sync scenarios, one per seed: the tables equal Intacct after every sync.
 
-Per seed: a full sync; then inserts, updates, deletes of headers and of a lone line, a bill
+Per seed: a full sync of AP, AR and GL (GL detail too); then inserts, updates, deletes of
+headers and of a lone line (payables and receivables), a GL entry edited (its GL detail line
+follows) and a journal entry deleted (its GL detail lines go with it), a bill
 recreated under a new key, records with an empty WHENMODIFIED, a new custom field, on a clock
 that crosses the end of daylight saving time in America/Los_Angeles (01:00-02:00 happens twice);
 then an incremental sync during which bills change while it is paging. After each sync every
@@ -23,7 +25,10 @@ from tests.support.sync import client_for, settings_for
 
 pytestmark = pytest.mark.spark
 
-OBJECTS = ("VENDOR", "APBILL", "APBILLITEM", "APPYMT", "APPYMTDETAIL", "GLBATCH", "GLENTRY")
+OBJECTS = (
+    "VENDOR", "APBILL", "APBILLITEM", "APPYMT", "APPYMTDETAIL", "GLBATCH", "GLENTRY",
+    "CUSTOMER", "ARINVOICE", "ARINVOICEITEM", "ARPYMT", "ARPYMTDETAIL", "GLDETAIL",
+)  # fmt: skip
 # 2026-11-01 02:00 PDT becomes 01:00 PST at 09:00 UTC.
 FULL_SYNC_AT = datetime(2026, 11, 1, 7, 30, tzinfo=timezone.utc)  # 00:30 PDT
 SEEDS = [pytest.param(1)] + [
@@ -101,6 +106,19 @@ def mutate(company, rng: random.Random, tag: str) -> None:
     company.delete("APBILLITEM", rng.choice(keys(company, "APBILLITEM")))  # a line on its own
     company.delete("GLBATCH", rng.choice(keys(company, "GLBATCH")))
     company.delete("APPYMT", rng.choice(keys(company, "APPYMT")))
+    # Receivables: the same kinds of change (their lines and details follow their header).
+    customer = rng.choice(company.rows("CUSTOMER"))["CUSTOMERID"]
+    invoice = company.insert(
+        "ARINVOICE",
+        {"CUSTOMERID": customer, "RECORDID": f"AR-{tag}", "TOTALENTERED": "250.25",
+         "TOTALDUE": "250.25"},
+    )  # fmt: skip
+    company.insert("ARINVOICEITEM", {"RECORDKEY": invoice, "LINE_NO": 1, "AMOUNT": "250.25"})
+    for key in rng.sample(keys(company, "ARINVOICE"), 2):
+        company.update("ARINVOICE", key, {"DESCRIPTION": f"edited {tag}", "TOTALDUE": "0.02"})
+    company.delete("ARINVOICE", rng.choice(keys(company, "ARINVOICE")))
+    company.delete("ARINVOICEITEM", rng.choice(keys(company, "ARINVOICEITEM")))
+    company.delete("ARPYMT", rng.choice(keys(company, "ARPYMT")))
     company.recreate_bill(rng.choice(keys(company, "APBILL")))  # new RECORDNO, old one deleted
     # Records whose WHENMODIFIED is empty: caught through their creation time.
     company.set_null_cursor("VENDOR", vendor)

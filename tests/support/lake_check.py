@@ -12,6 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from chispa import assert_df_equality
+from pyspark.sql import Window
 from pyspark.sql import functions as F
 
 from intacct_sync.intacct.catalog import CATALOG
@@ -20,6 +21,7 @@ from intacct_sync.intacct.objects import ObjectSpec, udd_spec
 from intacct_sync.lake.schema import column_name
 
 AUDIT = ("_entity", "_deleted", "_synced_at", "_run_id")
+HISTORY = ("_valid_from", "_valid_to", "_is_current")
 UTC_FIELDS = {"AUWHENCREATED", "ACCESSTIME"}  # kept in GMT by Intacct (PROTOCOL.md §7)
 
 
@@ -64,6 +66,9 @@ def check_table(spark, names, company, name: str, *, include_private: bool = Tru
     zone = company.zone
     actual = spark.table(names.qualified(spec.table))
     key = column_name(spec.key)
+    if "_is_current" in actual.columns:  # history mode: the current versions are the table
+        check_versions(actual, key, column_name(spec.cursor or "WHENMODIFIED"), spec.table)
+        actual = actual.where("_is_current").drop(*HISTORY)
     dupes = actual.where(~F.col("_deleted")).groupBy(key).count().where("count > 1").count()
     assert dupes == 0, f"{spec.table}: {dupes} keys appear more than once among live rows"
     live = actual.where(~F.col("_deleted")).drop(*AUDIT)
@@ -98,6 +103,27 @@ def check_table(spark, names, company, name: str, *, include_private: bool = Tru
         ignore_row_order=False,
     )
     return len(rows)
+
+
+def check_versions(table, key: str, cursor: str, name: str) -> None:
+    """History mode holds each version once, chained: every version but a key's last ends where
+    the next begins, and a key has one current version at most (none once deleted)."""
+    twice = table.groupBy(key, cursor).count().where("count > 1").count()
+    assert twice == 0, f"{name}: {twice} versions (key, {cursor}) appear more than once"
+    order = Window.partitionBy(key).orderBy(cursor)
+    chained = table.select(
+        key,
+        "_valid_from",
+        "_valid_to",
+        "_is_current",
+        "_deleted",
+        F.lead("_valid_from").over(order).alias("next_from"),
+    )
+    broken = chained.where(
+        "(next_from IS NOT NULL AND (_valid_to IS NULL OR _valid_to != next_from OR _is_current))"
+        " OR (next_from IS NULL AND _is_current = _deleted)"
+    )
+    assert broken.count() == 0, f"{name}: broken version chains: {broken.limit(5).collect()}"
 
 
 def check_all(spark, names, company, objects: list[str], *, include_private: bool = True) -> int:
