@@ -29,7 +29,11 @@ from intacct_sync.intacct.session import Secret
 
 log = logging.getLogger(__name__)
 
-REQUIRED = ("DATABRICKS_HOST", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET")
+REQUIRED = {  # variable -> what it holds
+    "DATABRICKS_HOST": "the workspace URL",
+    "DATABRICKS_CLIENT_ID": "the service principal's application ID",
+    "DATABRICKS_CLIENT_SECRET": "an OAuth secret generated for it",
+}
 
 NOT_INSTALLED = (
     "--databricks needs databricks-connect, which is not installed here. Install intacct-sync "
@@ -53,10 +57,10 @@ class DatabricksTarget:
         variables = settings.environment.databricks
         missing = [name for name in REQUIRED if not variables.get(name)]
         if missing:
+            wanted = ", ".join(f"{name} ({REQUIRED[name]})" for name in missing)
             raise ConfigError(
-                f"--databricks runs as an OAuth service principal: set {', '.join(missing)} "
-                "(the workspace URL, the service principal's application ID and an OAuth secret "
-                "generated for it; see 'Running from outside a workspace' in the README)."
+                f"--databricks runs as an OAuth service principal: set {wanted}; see 'Running "
+                "from outside a workspace' in the README."
             )
         host = variables["DATABRICKS_HOST"].rstrip("/")
         if not host.startswith(("https://", "http://")):

@@ -260,7 +260,7 @@ def test_missing_variables_exit_2_naming_them(monkeypatch, capsys):
     assert execute(["run", "--databricks", "--no-progress"]) == EXIT_CONFIG
     err = capsys.readouterr().err
     assert "DATABRICKS_CLIENT_ID" in err and "DATABRICKS_CLIENT_SECRET" in err
-    assert "DATABRICKS_HOST," not in err  # the one that is set is not asked for
+    assert "DATABRICKS_HOST" not in err  # the one that is set is not asked for
 
 
 @pytest.mark.skipif(HAS_CONNECT, reason="databricks-connect is installed here")
