@@ -6,7 +6,10 @@ JARS   := .jars
 # pytest-xdist workers; each Spark test worker starts its own local JVM.
 WORKERS ?= 2
 
-.PHONY: help setup jars test test-fast stress demo bench lint fmt wheel clean
+REMOTE := .venv-remote
+
+.PHONY: help setup jars test test-fast stress demo bench lint fmt wheel clean \
+        serverless-check remote-setup remote-check
 
 help:
 	@echo "make demo    emulator -> full sync -> changes -> incremental sync -> summary"
@@ -14,13 +17,23 @@ help:
 	@echo "make bench   the benchmarks (figures go to BENCHMARKS.md)"
 	@echo "make stress  the long fault-matrix and crash runs"
 	@echo "make lint    ruff"
+	@echo "make serverless-check  installing the wheel on serverless changes none of its packages"
+	@echo "make remote-setup      .venv-remote: the \`remote\` extra (databricks-connect), for --databricks"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[local,dev]"
+# Exact versions for local work come from constraints.txt; the wheel itself declares ranges.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[local,dev]"
+	touch $@
+
+# databricks-connect ships its own pyspark: it gets a venv of its own, never beside `local`.
+$(REMOTE)/.installed: pyproject.toml constraints.txt constraints-remote.txt
+	$(PYTHON) -m venv $(REMOTE)
+	$(REMOTE)/bin/pip install --quiet --upgrade pip
+	$(REMOTE)/bin/pip install --quiet -c constraints-remote.txt -e ".[remote,dev]"
 	touch $@
 
 # The Delta jars, fetched once with Maven into .jars/ (Spark's Ivy download cannot always reach
@@ -34,8 +47,19 @@ $(JARS)/.done: tools/delta-jars/pom.xml
 setup: $(VENV)/.installed $(JARS)/.done
 jars: $(JARS)/.done
 
-test: setup
+test: setup serverless-check remote-check
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup --durations=25 -m "not slow" tests
+
+# pip's resolver, in cached venvs holding serverless environment 3's and 4's packages: the
+# wheel must install there without changing any of them (tools/serverless/fit.py).
+serverless-check: setup
+	$(BIN)/python tools/serverless/fit.py
+
+remote-setup: $(REMOTE)/.installed
+
+# The Databricks Connect and secrets tests again, with the real databricks-connect installed.
+remote-check: remote-setup
+	$(REMOTE)/bin/pytest -q -p no:cacheprovider tests/unit/test_remote.py tests/unit/test_secrets.py
 
 test-fast: setup
 	$(BIN)/pytest -m "not spark and not slow" tests
@@ -61,4 +85,4 @@ wheel: setup
 	$(BIN)/pip wheel --no-deps -w dist .
 
 clean:
-	rm -rf $(VENV) $(JARS) .lakehouse .demo .bench build dist *.egg-info
+	rm -rf $(VENV) $(REMOTE) $(JARS) .lakehouse .demo .bench build dist *.egg-info

@@ -13,6 +13,7 @@
 # MAGIC | `backfill_from` | `YYYY-MM-DD`: re-read changes made since that date |
 # MAGIC | `sweep_keys` | `true` also compares every key with Intacct and marks missing rows deleted |
 # MAGIC | `catalog`, `schema`, `secret_scope` | where the tables are and where the credentials are |
+# MAGIC | `staging_schema`, `staging_volume` | where a run stages before it merges (the bundle creates both); empty = `<schema>_staging`, no volume |
 # MAGIC
 # MAGIC Run it as a job (`databricks bundle run intacct_sync_rerun -- --objects=APBILL --full_refresh=true`)
 # MAGIC or interactively: fill in the widgets, then *Run all*. Do not run it while the nightly job runs.
@@ -47,6 +48,8 @@ dbutils.widgets.dropdown("sweep_keys", "false", ["false", "true"], "Sweep keys")
 dbutils.widgets.text("catalog", "main", "Catalog")
 dbutils.widgets.text("schema", "intacct", "Schema")
 dbutils.widgets.text("secret_scope", "intacct", "Secret scope")
+dbutils.widgets.text("staging_schema", "", "Staging schema (empty = <schema>_staging)")
+dbutils.widgets.text("staging_volume", "", "Staging volume (/Volumes/<catalog>/<schema>/<volume>)")
 
 # COMMAND ----------
 
@@ -60,8 +63,15 @@ def _items(text: str) -> list[str]:
 def build_argv(widgets: dict[str, str]) -> list[str]:
     """The `intacct-sync` arguments for these widget values (empty widgets add no flag)."""
     argv = ["run", "--no-progress"]
-    for flag, name in (("--catalog", "catalog"), ("--schema", "schema"), ("--secret-scope", "secret_scope")):
-        if widgets[name].strip():
+    named = (
+        ("--catalog", "catalog"),
+        ("--schema", "schema"),
+        ("--secret-scope", "secret_scope"),
+        ("--staging-schema", "staging_schema"),
+        ("--staging-volume", "staging_volume"),
+    )
+    for flag, name in named:
+        if widgets.get(name, "").strip():
             argv += [flag, widgets[name].strip()]
     if _items(widgets["objects"]):
         argv += ["--objects", ",".join(_items(widgets["objects"]))]
@@ -90,6 +100,8 @@ values = {
     "catalog": dbutils.widgets.get("catalog"),
     "schema": dbutils.widgets.get("schema"),
     "secret_scope": dbutils.widgets.get("secret_scope"),
+    "staging_schema": dbutils.widgets.get("staging_schema"),
+    "staging_volume": dbutils.widgets.get("staging_volume"),
 }
 argv = build_argv(values)
 print("intacct-sync " + " ".join(argv))

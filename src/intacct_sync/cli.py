@@ -48,6 +48,34 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument(
         "--timezone", help="time zone of Intacct's timestamps (default America/Los_Angeles)"
     )
+    target.add_argument(
+        "--staging-schema",
+        dest="staging_schema",
+        help="schema of the staging tables (default <schema>_staging; never the tables' own)",
+    )
+    target.add_argument(
+        "--staging-volume",
+        dest="staging_volume",
+        help="Unity Catalog volume for Parquet staging: /Volumes/<catalog>/<schema>/<volume>",
+    )
+    where = target.add_argument_group("Spark outside a Databricks workspace")
+    where.add_argument(
+        "--databricks",
+        action="store_true",
+        default=None,
+        help="write to Unity Catalog through Databricks Connect as an OAuth service principal "
+        "(DATABRICKS_HOST, DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET); serverless by default",
+    )
+    where.add_argument(
+        "--cluster-id",
+        dest="cluster_id",
+        help="with --databricks: run on this cluster instead of serverless "
+        "(default $DATABRICKS_CLUSTER_ID)",
+    )
+    where.add_argument(
+        "--remote",
+        help="a Spark Connect server, sc://host:port (default $SPARK_REMOTE)",
+    )
     target.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
     run = sub.add_parser(

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 import yaml
@@ -34,6 +34,8 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
 _OBJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 _VOLUME = re.compile(r"^/Volumes/[A-Za-z0-9_]+/[A-Za-z0-9_]+/[A-Za-z0-9_]+(/[A-Za-z0-9_\-./]*)?$")
 MASTER_DATA_REFRESH = timedelta(days=7)
+_CLUSTER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{0,99}$")
+SparkMode = Literal["local", "databricks-runtime", "databricks-connect", "spark-connect"]
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,10 @@ class Environment:
     databricks_runtime: str | None = None  # DATABRICKS_RUNTIME_VERSION: inside a Databricks job
     java_home: str | None = None  # JAVA_HOME, for the local Spark session's check
     jars_dir: str | None = None  # INTACCT_SYNC_JARS: where the Delta jars are (else .jars)
-    spark_remote: str | None = None  # SPARK_REMOTE: a Spark Connect server (sc://host:port)
+    spark_remote: str | None = field(default=None, repr=False)  # SPARK_REMOTE (may hold a token)
     variables: Mapping[str, str] = field(default_factory=dict, repr=False)  # INTACCT_*
+    # DATABRICKS_* (host, OAuth client, cluster): for runs outside a workspace (remote.py).
+    databricks: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def on_databricks(self) -> bool:
@@ -62,6 +66,11 @@ class Environment:
             java_home=env.get("JAVA_HOME") or None,
             jars_dir=env.get("INTACCT_SYNC_JARS") or None,
             spark_remote=env.get("SPARK_REMOTE") or None,
+            databricks={
+                k: v
+                for k, v in env.items()
+                if k.startswith("DATABRICKS_") and k != "DATABRICKS_RUNTIME_VERSION" and v
+            },
             variables={
                 k: v
                 for k, v in env.items()
@@ -85,6 +94,12 @@ class Settings:
     # on Databricks, and the schema of Arrow staging tables (default: <schema>_staging).
     staging_volume: str | None = None
     staging_schema: str | None = None
+    # where Spark runs when this process is not inside a Databricks job (remote.py):
+    # Databricks Connect as an OAuth service principal (serverless, or cluster_id), or any
+    # Spark Connect server (remote, sc://host:port; default $SPARK_REMOTE).
+    databricks: bool = False
+    cluster_id: str | None = None  # default $DATABRICKS_CLUSTER_ID; None: serverless
+    remote: str | None = field(default=None, repr=False)  # a URL may carry ;token=...
     # what to sync
     objects: tuple[str, ...] = ()  # empty: every catalog object plus discovered UDDs
     exclude: tuple[str, ...] = ()
@@ -140,24 +155,60 @@ class Settings:
         """The schema staging tables live in: never the analysts' own."""
         return self.staging_schema or f"{self.schema}_staging"
 
+    @property
+    def spark_mode(self) -> SparkMode:
+        """Which Spark session a run opens (runner.open_spark)."""
+        if self.environment.on_databricks:
+            return "databricks-runtime"  # inside a job: the runtime's own session, always
+        if self.databricks:
+            return "databricks-connect"
+        if self.spark_remote:
+            return "spark-connect"
+        return "local"
+
+    @property
+    def spark_remote(self) -> str | None:
+        """The Spark Connect URL: --remote, else $SPARK_REMOTE (PySpark's own convention)."""
+        return self.remote or self.environment.spark_remote
+
+    @property
+    def databricks_cluster(self) -> str | None:
+        """The cluster Databricks Connect runs on: --cluster-id, else $DATABRICKS_CLUSTER_ID;
+        None means serverless."""
+        return self.cluster_id or self.environment.databricks.get("DATABRICKS_CLUSTER_ID") or None
+
     def table_names(self, staging: bool = False) -> TableNames:
         """Table names in the configured schema (or the staging schema): three-part on
-        Databricks, two-part locally."""
+        Databricks (inside a job or through Databricks Connect), two-part in a session with one
+        catalog (local, or a plain Spark Connect server)."""
         schema = self.staging if staging else self.schema
-        return TableNames(self.catalog, schema, local=not self.environment.on_databricks)
+        unity = self.spark_mode in ("databricks-runtime", "databricks-connect")
+        return TableNames(self.catalog, schema, local=not unity)
+
+    @property
+    def staging_dir(self) -> str | None:
+        """The volume Parquet staging files go to, when this process can write there: only
+        inside a workspace, where /Volumes is a local path. From outside, files would have to
+        go through the Files API, so a remote run stages with Arrow and leaves the volume be."""
+        return self.staging_volume if self.spark_mode != "databricks-connect" else None
 
     def writer_options(self, object_name: str) -> WriterOptions:
         """How ``object_name``'s table is written, from these settings."""
         mode = "history" if object_name in self.history else "merge"
-        # Parquet staging needs a directory Spark reads: local runs have the warehouse, a
-        # Databricks run its staging volume; without one, Spark is handed Arrow batches.
-        local = not self.environment.on_databricks
-        transfer = "parquet" if local or self.staging_volume else "arrow"
+        # Parquet staging needs a directory both this process writes and Spark reads: local runs
+        # have the warehouse, a Databricks job its staging volume. Any other session (no volume,
+        # or Spark behind Connect, which cannot read this machine's files) is handed Arrow.
+        if self.spark_mode == "local":
+            transfer = "parquet"
+        elif self.spark_mode == "databricks-runtime" and self.staging_volume:
+            transfer = "parquet"
+        else:
+            transfer = "arrow"
         return WriterOptions(
             mode=mode,
             hard_delete=self.hard_delete,
             transfer=transfer,
-            staging_dir=self.staging_volume,
+            staging_dir=self.staging_dir,
             staging_schema=self.staging,
         )
 
@@ -232,6 +283,7 @@ def validate(s: Settings) -> None:
             f"staging_volume {s.staging_volume!r} is not a Unity Catalog volume path: use "
             "/Volumes/<catalog>/<schema>/<volume> (the bundle creates one)."
         )
+    _validate_spark_target(s)
     if s.api_budget is not None and s.api_budget < 0:
         raise ConfigError("api_budget must be 0 (off) or a positive number of transactions.")
     for name, every in s.refresh_every.items():
@@ -246,6 +298,36 @@ def validate(s: Settings) -> None:
     if s.backfill_from is not None and s.backfill_from > date.today() + timedelta(days=1):
         raise ConfigError(f"backfill date {s.backfill_from} is in the future.")
     check_endpoint(s.endpoint_url)
+
+
+def _validate_spark_target(s: Settings) -> None:
+    """--databricks, --cluster-id and --remote: one way to reach Spark, stated clearly."""
+    if s.cluster_id and not s.databricks:
+        raise ConfigError(
+            "--cluster-id is for runs through Databricks Connect: add --databricks (or leave "
+            "the cluster out to stay local)."
+        )
+    if s.databricks and s.remote:
+        raise ConfigError(
+            "--databricks and --remote both choose where Spark runs: keep one (--databricks "
+            "for Databricks Connect, --remote sc://host:port for another Spark Connect server)."
+        )
+    cluster = s.databricks_cluster if s.databricks else None
+    if cluster and not _CLUSTER_ID.match(cluster):
+        raise ConfigError(
+            f"cluster id {cluster!r} is not a Databricks cluster ID (like 0123-456789-abcdefgh)."
+        )
+    url = s.spark_remote if s.spark_mode == "spark-connect" else None
+    if url is not None and not url.startswith("sc://"):
+        raise ConfigError(
+            f"Spark Connect URL {safe_remote(url)!r} must look like sc://host:port "
+            "(from --remote or SPARK_REMOTE)."
+        )
+
+
+def safe_remote(url: str) -> str:
+    """A Spark Connect URL without its parameters (``;token=...`` must never be echoed)."""
+    return (url or "").split(";", 1)[0].split("?", 1)[0]
 
 
 def human(span: timedelta) -> str:
@@ -282,7 +364,15 @@ def _safe_url(url: str) -> str:
 # --- building Settings from the three sources ---------------------------------------------------
 
 _TUPLES = {"entities", "objects", "exclude", "history"}
-_BOOLS = {"discover_udds", "full_refresh", "sweep_keys", "hard_delete", "reconcile", "progress"}
+_BOOLS = {
+    "discover_udds",
+    "full_refresh",
+    "sweep_keys",
+    "hard_delete",
+    "reconcile",
+    "progress",
+    "databricks",
+}
 _INTS = {"page_size", "max_in_flight", "api_budget"}
 _DURATIONS = {  # setting -> unit of its plain-number form
     "lookback": "hours",

@@ -199,7 +199,7 @@ class Pipeline:
         staging = self.settings.table_names(staging=True)
         staging.ensure_schema(self.spark)
         gone = drop_stale(
-            self.spark, staging, self.settings.staging_volume, self.settings.object_time_budget
+            self.spark, staging, self.settings.staging_dir, self.settings.object_time_budget
         )
         if gone:
             log.info("dropped staging a crashed run left behind: %s", ", ".join(gone))

@@ -13,7 +13,10 @@ def make_client(settings: Settings, secrets: IntacctSecrets | None = None):
 
     env = settings.environment
     secrets = secrets or load_secrets(
-        settings.secret_scope, env=env.variables, on_databricks=env.on_databricks
+        settings.secret_scope,
+        env=env.variables,
+        on_databricks=env.on_databricks,
+        workspace=_workspace(settings),
     )
     endpoint = secrets.endpoint_url or settings.endpoint_url
     check_endpoint(endpoint)
@@ -27,17 +30,46 @@ def make_client(settings: Settings, secrets: IntacctSecrets | None = None):
     return IntacctClient(endpoint, credentials, settings.client_options())
 
 
-def open_spark(settings: Settings):
-    """The Spark session for these settings: the Databricks runtime's own, or a local one."""
+def _workspace(settings: Settings):
+    """Outside a workspace with --databricks: the REST client the secret scope is read with."""
+    if settings.spark_mode != "databricks-connect":
+        return None
+    from intacct_sync import remote
+
+    return lambda: remote.workspace_client(settings)
+
+
+def open_spark(settings: Settings, *, builder=None):
+    """The Spark session for these settings (``Settings.spark_mode``): the Databricks runtime's
+    own, Databricks Connect, a Spark Connect server, or a local Delta session.
+
+    ``builder`` stands in for the Connect session builder (tests)."""
+    mode = settings.spark_mode
+    if mode == "databricks-connect":
+        from intacct_sync.remote import databricks_session
+
+        return databricks_session(settings, builder=builder)
+    if mode == "spark-connect":
+        from intacct_sync.remote import spark_connect_session
+
+        return spark_connect_session(settings.spark_remote, builder=builder)
     from intacct_sync.lake.spark import get_spark
 
     env = settings.environment
     return get_spark(
         settings.warehouse,
-        databricks=env.on_databricks,
+        databricks=mode == "databricks-runtime",
         java_home=env.java_home,
         jars_dir=env.jars_dir,
     )
+
+
+def check_spark_target(settings: Settings) -> None:
+    """Fail on a missing variable or package before Intacct is called (no network)."""
+    if settings.spark_mode == "databricks-connect":
+        from intacct_sync.remote import check_ready
+
+        check_ready(settings)
 
 
 def open_lake(settings: Settings):
@@ -57,6 +89,8 @@ def run_sync(settings: Settings, *, client=None, spark=None, now=None, run_id=No
     from intacct_sync.pipeline import Pipeline
     from intacct_sync.sync_object import utcnow
 
+    if spark is None:
+        check_spark_target(settings)
     own_client = client is None
     client = client or make_client(settings)
     try:

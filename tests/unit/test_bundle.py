@@ -1,9 +1,11 @@
 """The Databricks Asset Bundle, checked offline: databricks.yml, resources/*.yml and notebooks/.
 
-The job and schema resources are validated with the typed classes of the `databricks-bundles`
-package (unknown fields and bad enum values raise), after ${...} references are resolved the way
-`databricks bundle deploy` would for each target. The wheel task is checked against pyproject.toml
-and the real CLI parser; the notebooks against the widgets they define.
+The job, schema and volume resources are validated with the typed classes of the
+`databricks-bundles` package (unknown fields and bad enum values raise), after ${...} references
+are resolved the way `databricks bundle deploy` would for each target, and their field names
+against an excerpt of the CLI's own bundle JSON schema (tests/fixtures/bundle_schema.json). The
+wheel task is checked against pyproject.toml and the real CLI parser and settings; the notebooks
+against the widgets they define.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import ast
 import glob
 import importlib.metadata
+import json
 import re
 import zoneinfo
 from pathlib import Path
@@ -20,6 +23,7 @@ import pytest
 import yaml
 from databricks.bundles.jobs import Job
 from databricks.bundles.schemas import Schema
+from databricks.bundles.volumes import Volume
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = re.compile(r"\$\{([^}]+)\}")
@@ -76,6 +80,8 @@ def deploy_context(bundle: dict, resources: dict, target: str) -> dict[str, Any]
     context = {**CONTEXT, "bundle.target": target, **{f"var.{k}": v for k, v in variables.items()}}
     for key, schema in resources["schemas"].items():
         context[f"resources.schemas.{key}.name"] = resolve(schema["name"], context)
+    for key, volume in resources.get("volumes", {}).items():
+        context[f"resources.volumes.{key}.name"] = resolve(volume["name"], context)
     return context
 
 
@@ -105,9 +111,10 @@ def test_every_reference_in_the_bundle_is_declared(bundle, resources):
     )
     used = {m.group(1) for m in REF.finditer(text)}
     assert {u.removeprefix("var.") for u in used if u.startswith("var.")} <= declared
-    schema_refs = {u.split(".")[2] for u in used if u.startswith("resources.schemas.")}
-    assert schema_refs <= set(resources["schemas"])
-    others = {u for u in used if not u.startswith(("var.", "resources.schemas."))}
+    for kind in ("schemas", "volumes"):
+        refs = {u.split(".")[2] for u in used if u.startswith(f"resources.{kind}.")}
+        assert refs <= set(resources[kind]), kind
+    others = {u for u in used if not u.startswith(("var.", "resources.schemas.", "resources.vol"))}
     assert others <= {*CONTEXT, "bundle.target"}
 
 
@@ -139,6 +146,22 @@ def test_resources_are_valid_typed_bundle_resources(bundle, resources, target):
         assert job.name == key
     schema = Schema.from_dict(resolve(resources["schemas"]["intacct"], context))
     assert (schema.catalog_name, schema.name) == ("main", "intacct")
+    staging = Schema.from_dict(resolve(resources["schemas"]["intacct_staging"], context))
+    assert (staging.catalog_name, staging.name) == ("main", "intacct_staging")
+    volume = Volume.from_dict(resolve(resources["volumes"]["staging"], context))
+    assert (volume.catalog_name, volume.schema_name, volume.name) == (
+        "main",
+        "intacct_staging",
+        "staging",
+    )
+    assert volume.volume_type.value == "MANAGED"
+
+
+def test_typed_validation_rejects_a_misspelled_volume_field(bundle, resources):
+    volume = resolve(resources["volumes"]["staging"], deploy_context(bundle, resources, "dev"))
+    volume["schema"] = volume.pop("schema_name")
+    with pytest.raises(ValueError, match="schema"):
+        Volume.from_dict(volume)
 
 
 def test_typed_validation_rejects_a_misspelled_field(bundle, resources):
@@ -191,6 +214,8 @@ def test_wheel_task_parameters_are_accepted_by_the_cli(bundle, resources, target
     assert args.command == "run"
     assert (args.catalog, args.schema, args.secret_scope) == ("main", "intacct", "intacct")
     assert args.progress is False  # no progress bars in job logs
+    assert args.staging_schema == "intacct_staging"
+    assert args.staging_volume == "/Volumes/main/intacct_staging/staging"
 
 
 def test_sync_task_writes_to_the_schema_the_bundle_creates(resources):
@@ -198,6 +223,86 @@ def test_sync_task_writes_to_the_schema_the_bundle_creates(resources):
     # The resource's name carries development mode's dev_<user>_ prefix; ${var.schema} would not.
     assert params[params.index("--schema") + 1] == "${resources.schemas.intacct.name}"
     assert resources["schemas"]["intacct"]["catalog_name"] == "${var.catalog}"
+
+
+# --- staging ------------------------------------------------------------------------------
+
+STAGING_VOLUME = (
+    "/Volumes/${var.catalog}/${resources.schemas.intacct_staging.name}"
+    "/${resources.volumes.staging.name}"
+)
+CLI_SCHEMA = json.loads((ROOT / "tests" / "fixtures" / "bundle_schema.json").read_text())
+
+
+def test_staging_schema_and_volume_sit_next_to_the_tables_never_in_them(resources):
+    main, staging = resources["schemas"]["intacct"], resources["schemas"]["intacct_staging"]
+    assert staging["catalog_name"] == main["catalog_name"] == "${var.catalog}"
+    assert staging["name"] == "${var.schema}_staging"  # a schema resource: prefixed in dev
+    volume = resources["volumes"]["staging"]
+    assert volume["catalog_name"] == "${var.catalog}"
+    # The resource's name (with dev's prefix); the reference also creates the schema first.
+    assert volume["schema_name"] == "${resources.schemas.intacct_staging.name}"
+    assert volume["volume_type"] == "MANAGED"
+
+
+def test_both_jobs_pass_the_bundles_staging_schema_and_volume(resources):
+    params = task(resources["jobs"]["intacct_sync"], "sync")["python_wheel_task"]["parameters"]
+    assert (
+        params[params.index("--staging-schema") + 1] == "${resources.schemas.intacct_staging.name}"
+    )
+    assert params[params.index("--staging-volume") + 1] == STAGING_VOLUME
+    rerun = task(resources["jobs"]["intacct_sync_rerun"], "rerun")["notebook_task"]
+    assert rerun["base_parameters"]["staging_schema"] == "${resources.schemas.intacct_staging.name}"
+    assert rerun["base_parameters"]["staging_volume"] == STAGING_VOLUME
+
+
+@pytest.mark.parametrize("target", ["dev", "prod"])
+def test_the_job_runs_settings_stage_in_the_volume_outside_the_tables_schema(
+    bundle, resources, target
+):
+    from intacct_sync.cli import _flags, build_parser
+    from intacct_sync.config import load_settings
+
+    sync = task(resolved_job(bundle, resources, target, "intacct_sync"), "sync")
+    args = build_parser().parse_args(sync["python_wheel_task"]["parameters"])
+    # what the wheel task sees on serverless: the runtime, and these flags
+    settings = load_settings(_flags(args), env={"DATABRICKS_RUNTIME_VERSION": "client.4.9"})
+    assert settings.staging == "intacct_staging" != settings.schema
+    assert settings.staging_volume == "/Volumes/main/intacct_staging/staging"
+    options = settings.writer_options("VENDOR")
+    assert options.transfer == "parquet" and options.staging_dir == settings.staging_volume
+    assert settings.table_names(staging=True).qualified("x") == "`main`.`intacct_staging`.`x`"
+
+
+def test_resource_fields_are_those_of_the_cli_bundle_schema(resources):
+    assert CLI_SCHEMA["_source"].startswith("github.com/databricks/cli")
+    assert set(resources) <= set(CLI_SCHEMA["resources"]["properties"])
+    for kind, definition in (("schemas", "schema"), ("volumes", "volume")):
+        spec = CLI_SCHEMA[definition]
+        for key, item in resources[kind].items():
+            assert set(item) <= set(spec["properties"]), (kind, key, set(item))
+            assert set(spec["required"]) <= set(item), (kind, key)
+    for volume in resources["volumes"].values():
+        assert volume["volume_type"] in CLI_SCHEMA["volume_type"]["enum"]
+    for job in resources["jobs"].values():
+        for environment in job.get("environments", []):
+            assert set(environment) <= set(CLI_SCHEMA["job_environment"]["properties"])
+            assert set(environment["spec"]) <= set(CLI_SCHEMA["environment"]["properties"])
+
+
+def test_the_documented_staging_grants_are_real_privileges():
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    for privilege in ("USE SCHEMA", "CREATE TABLE", "MODIFY", "READ VOLUME", "WRITE VOLUME"):
+        assert privilege.replace(" ", "_") in CLI_SCHEMA["privilege"]["enum"]
+        assert re.search(rf"GRANT [^;]*{privilege}[^;]*intacct_staging", text), privilege
+
+
+def test_the_serverless_environment_is_one_the_packaging_check_covers(resources):
+    job = resources["jobs"]["intacct_sync"]
+    (environment,) = job["environments"]
+    version = environment["spec"]["environment_version"]
+    # tools/serverless/env<N>.txt is what `make serverless-check` installs the wheel against.
+    assert (ROOT / "tools" / "serverless" / f"env{version}.txt").is_file()
 
 
 def test_the_wheel_is_installed_in_the_tasks_serverless_environment(resources):
@@ -255,6 +360,8 @@ BLANK = dict.fromkeys(["objects", "entity", "backfill_from"], "") | {
     "catalog": "main",
     "schema": "dev_someone_intacct",
     "secret_scope": "intacct",
+    "staging_schema": "",
+    "staging_volume": "",
 }
 
 
@@ -268,6 +375,7 @@ def test_rerun_notebook_with_blank_widgets_runs_everything_incrementally():
         "intacct",
     )
     optional = ("objects", "entities", "backfill_from", "full_refresh", "sweep_keys")
+    optional += ("staging_schema", "staging_volume")
     assert {name: getattr(args, name) for name in optional} == dict.fromkeys(optional)
 
 
@@ -280,10 +388,14 @@ def test_rerun_notebook_turns_every_widget_into_a_cli_flag():
         "backfill_from": "2024-01-31",
         "full_refresh": "true",
         "sweep_keys": "true",
+        "staging_schema": "dev_someone_intacct_staging",
+        "staging_volume": "/Volumes/main/dev_someone_intacct_staging/staging",
     }
     args = build_parser().parse_args(rerun_build_argv()(chosen))
     assert args.objects == "APBILL,APBILLITEM" and args.entities == ["E100", "E200"]
     assert args.backfill_from == "2024-01-31" and args.full_refresh and args.sweep_keys
+    assert args.staging_schema == "dev_someone_intacct_staging"
+    assert args.staging_volume == "/Volumes/main/dev_someone_intacct_staging/staging"
 
 
 def test_rerun_notebook_refuses_a_backfill_date_that_is_not_a_date():
