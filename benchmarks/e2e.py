@@ -6,7 +6,7 @@ a child's peak RSS is the sync driver's alone, as it would be against the real I
 - one child does the full sync while copying the pages to Parquet, then the bare Spark load of
   that copy (the baseline, in the same warm JVM);
 - optionally one more child does the same full sync with a simulated Intacct latency per
-  request (the emulator holds an in-flight slot for that long, PROTOCOL.md §12).
+  request (the emulator holds an in-flight slot for that long, docs/protocol.md §12).
 """
 
 from __future__ import annotations

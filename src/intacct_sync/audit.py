@@ -1,6 +1,6 @@
 """The run's deletes from AUDITHISTORY: one query per session for every audited object.
 
-Intacct bills every query (PROTOCOL.md §12), so instead of one AUDITHISTORY read per object,
+Intacct bills every query (docs/protocol.md §12), so instead of one AUDITHISTORY read per object,
 the objects of a run register their windows before they start and the first one that needs its
 deletes reads them all at once: ``OBJECTTYPE in (...)``, ``ACCESSMODE = 'D'``, from the earliest
 window start to the run's end (the same for every object). Each object then takes the keys
@@ -81,8 +81,10 @@ class AuditBoard:
 
 
 def _why(exc: Exception) -> str:
+    from intacct_sync.intacct.errors import PermissionDenied
+
     numbers = ", ".join(getattr(exc, "errornos", []) or []) or exc.__class__.__name__
-    if exc.__class__.__name__ == "PermissionDenied":
+    if isinstance(exc, PermissionDenied):
         return (
             f"AUDITHISTORY is not readable by this user ({numbers}); deletes were found by a key "
             "sweep instead, which reads every key. Grant the web-services user 'View' on audit "

@@ -5,7 +5,7 @@ is writable. Prints a pass/fail line per check with what to do when one fails. W
 Intacct (nothing ever does) and leaves no table behind in the schema.
 
 It also reports what the client had to change on its own (fields ``query`` refuses, left out),
-the API transactions the check cost (PROTOCOL.md §12), and the time zone: Intacct's naive
+the API transactions the check cost (docs/protocol.md §12), and the time zone: Intacct's naive
 timestamps follow the web-services user's time-zone preference, which the XML gateway does not
 reveal (docs/protocol.md §7); the configured zone is checked against never-modified records
 instead (``intacct/zone.py``) and a clear mismatch fails the check, naming both.

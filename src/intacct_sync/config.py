@@ -84,8 +84,10 @@ class Settings:
     # where Intacct is
     endpoint_url: str = DEFAULT_ENDPOINT
     secret_scope: str = "intacct"  # noqa: S105 - the scope's name, not a secret
-    entities: tuple[str, ...] = ()  # empty: top level with showprivate (PROTOCOL.md §10)
-    timezone: str = "America/Los_Angeles"  # zone of Intacct's naive timestamps (PROTOCOL.md §7)
+    entities: tuple[str, ...] = ()  # empty: top level with showprivate (docs/protocol.md §10)
+    timezone: str = (
+        "America/Los_Angeles"  # zone of Intacct's naive timestamps (docs/protocol.md §7)
+    )
     # where the tables go
     catalog: str = "main"
     schema: str = "intacct"
@@ -107,7 +109,7 @@ class Settings:
     history: tuple[str, ...] = ()  # objects kept as every version (history mode), not one row
     tables: Mapping[str, str] = field(default_factory=dict)  # object -> table name
     table_prefix: str = ""  # before every table name (not the run log)
-    # Fields never selected, per object (query refuses some that lookup lists, PROTOCOL.md §17).
+    # Fields never selected, per object (query refuses some lookup lists: docs/protocol.md §17).
     # YAML {APBILL: [PAYTOCONTACTNAME]}; env JSON or APBILL:PAYTOCONTACTNAME|RETURNTOCONTACTNAME
     skip_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     # how
@@ -124,7 +126,7 @@ class Settings:
     reconcile: bool = True  # counts and money sums against Intacct
     reconcile_every: timedelta = timedelta(days=1)  # ... when an object did not change
     # Full re-reads: Intacct does not move WHENMODIFIED when a related record changes a copied-in
-    # name (PROTOCOL.md §17). Days per object; 0 = never. Master data defaults to 7 days.
+    # name (docs/protocol.md §17). Days per object; 0 = never. Master data defaults to 7 days.
     refresh_every: Mapping[str, timedelta] = field(default_factory=dict)
     api_budget: int | None = 100_000  # billable transactions a month (Intacct's default tier)
     history_start: date = date(2010, 1, 1)  # first slice of a sliced full read (GLDETAIL)

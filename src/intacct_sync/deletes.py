@@ -1,4 +1,4 @@
-"""How deletes in Intacct reach the Delta tables (PROTOCOL.md §9).
+"""How deletes in Intacct reach the Delta tables (docs/protocol.md §9).
 
 Intacct keeps no tombstones. Three sources, per object, as its catalog entry declares:
 
@@ -53,6 +53,9 @@ class DeleteContext:
     # Header objects whose audited deletes this run already took to their lines (shared by
     # the run's objects; headers finish before their lines, a tier earlier).
     cascaded: set[str] = field(default_factory=set)
+    # Rows cascades marked, per line object: their tables changed although their own sync
+    # found nothing (so they are reconciled and their version recorded).
+    cascaded_into: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,9 @@ def cascade(ctx: DeleteContext, deleted_headers: list[int]) -> int:
     """Lines of deleted headers are deleted too (Intacct audits only the header)."""
     total = 0
     for child, parent in children_of(ctx.spec.name, ctx.specs):
-        total += ctx.writer_for(child).mark_deleted_where_parent(
+        marked = ctx.writer_for(child).mark_deleted_where_parent(
             parent.field, deleted_headers, run_id=ctx.run_id, synced_at=ctx.now()
         )
+        ctx.cascaded_into[child.name] = ctx.cascaded_into.get(child.name, 0) + marked
+        total += marked
     return total

@@ -1,4 +1,4 @@
-"""Multi-entity companies: which entity a session really reads (PROTOCOL.md §10).
+"""Multi-entity companies: which entity a session really reads (docs/protocol.md §10).
 
 A top-level sync uses ``showprivate`` so private-entity rows are seen; each row's owner is its
 MEGAENTITYID (empty for shared, top-level records). One session per listed entity
@@ -18,7 +18,7 @@ from intacct_sync.errors import EntityScopeError
 
 def session_entity(client) -> str:
     """The entity (locationid) Intacct echoed when the session was opened; '' at top level."""
-    # getAPISession answers data/api/locationid (PROTOCOL.md §10); the client keeps it on its
+    # getAPISession answers data/api/locationid (docs/protocol.md §10); the client keeps it on its
     # session. Opening the session is the login every sync makes anyway.
     return client._session._current().locationid  # noqa: SLF001 - no public accessor yet
 

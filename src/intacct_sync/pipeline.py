@@ -268,6 +268,12 @@ class Pipeline:
             # run, refresh) asks for them again, in case Intacct lets them be queried now.
             client.remember_refused(plan.spec.name, refused)
             read = [f for f in read if f.name.upper() not in refused]
+        learned = plan.state.page_size if plan.state and not plan.full else None
+        if learned:
+            # Pages an earlier run found too heavy (HTTP 524) start at the size that worked:
+            # a timeout costs Intacct's 100 seconds and a retry. A full read tries the
+            # configured size again.
+            client.remember_page_size(plan.spec.name, learned)
         return ObjectSync(ctx, plan, client, read)
 
     def _run_record(
@@ -346,8 +352,8 @@ def resolve_specs(settings: Settings, client: IntacctClient) -> list[ObjectSpec]
     if missing:
         raise ConfigError(
             f"Intacct has no object {', '.join(missing)} in this company (lookup answered "
-            "'Object definition ... not found'): check the spelling, or enable the module; "
-            "curated objects and groups: "
+            "'Object definition ... not found'): check the spelling, or enable the module. "
+            "Any object lookup knows can be synced; curated objects and groups to choose from: "
             f"{', '.join(sorted(CATALOG))}, {', '.join('@' + g for g in sorted(GROUPS))}."
         )
     return sorted(specs.values(), key=lambda s: (s.tier, s.name))
@@ -357,7 +363,7 @@ def budget_warning(budget: int | None, month_total: int, now: datetime) -> str |
     """A warning when this month's billable transactions head past the allowance.
 
     Projected linearly from the days gone; Intacct bills overage, it does not block it
-    (PROTOCOL.md §12).
+    (docs/protocol.md §12).
     """
     if not budget:
         return None

@@ -72,7 +72,7 @@ def _refresh_due(
     spec: ObjectSpec, state: SyncState | None, settings: Settings, now: datetime
 ) -> bool:
     """A periodic full re-read: Intacct does not move WHENMODIFIED when a related record
-    changes (a renamed vendor leaves VENDORNAME stale on its bills), PROTOCOL.md §17."""
+    changes (a renamed vendor leaves VENDORNAME stale on its bills), docs/protocol.md §17."""
     every: timedelta | None = settings.refresh_interval(spec)
     if not every or state is None or state.watermark is None:
         return False

@@ -1,8 +1,8 @@
 """Reconciliation on every run: Intacct's own count and money sums against the Delta table.
 
 After an object is loaded, Intacct is asked for its row count (``COUNT`` aggregate, or
-``totalcount`` of a ``query`` with ``pagesize`` 1 where there is nothing to sum; PROTOCOL.md §9)
-and for the exact sums of the object's money fields
+``totalcount`` of a ``query`` with ``pagesize`` 1 where there is nothing to sum;
+docs/protocol.md §9) and for the exact sums of the object's money fields
 (``query`` aggregates, grouped where the catalog says so, e.g. GLENTRY AMOUNT by TR_TYPE). The
 live rows of the table are summed the same way with exact decimals. Equal on every figure means
 the table holds what Intacct holds; anything else is a warning naming the object and the
@@ -95,7 +95,7 @@ def _count(spec: ObjectSpec, client) -> int:
     if spec.key == "RECORDNO":
         return client.count(spec.name)
     # Platform objects (user-defined dimensions) have no RECORDNO for the count query to
-    # select; they are small, so their keys are read and counted instead (PROTOCOL.md §6.3).
+    # select; they are small, so their keys are read and counted instead (docs/protocol.md §6.3).
     return sum(len(keys) for keys in client.read_keys(spec))
 
 
@@ -117,7 +117,7 @@ def target_summary(spec: ObjectSpec, table) -> tuple[int, dict[str, Decimal]]:
 
 
 def scoped(table, entity: str):
-    """The rows an entity session sees: its own and the shared ones (PROTOCOL.md §10)."""
+    """The rows an entity session sees: its own and the shared ones (docs/protocol.md §10)."""
     if not entity or "megaentityid" not in table.columns:
         return table
     from pyspark.sql import functions as F

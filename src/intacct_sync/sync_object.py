@@ -64,6 +64,7 @@ class RunContext:
     audit: AuditBoard
     specs: dict[str, ObjectSpec]  # the run's objects, by name (cascades go to their tables)
     cascaded: set[str] = field(default_factory=set)  # headers whose deletes reached their lines
+    cascaded_into: dict[str, int] = field(default_factory=dict)  # line object -> rows marked
 
 
 def fields_hash(fields: list[Field]) -> str:
@@ -149,6 +150,7 @@ class ObjectSync:
         record.transactions = usage.transactions
         refused = self.client.refused(self.spec.name)
         record.refused_fields = ",".join(sorted(refused)) or None
+        record.page_size = self.client.learned_page_size(self.spec.name)
         for notice in usage.notices:
             record.warn(notice)
         record.ended_at = ctx.now()
@@ -203,6 +205,8 @@ class ObjectSync:
             keys_swept = outcome.keys_swept
         self.keys = []  # no longer needed: free them before the next object's phase 2
         record.keys_swept = keys_swept
+        # A header's cascade may have marked this object's rows earlier in the run (a tier up).
+        changed_deletes += self.ctx.cascaded_into.get(self.spec.name, 0)
         changed = self.loaded.written or changed_deletes > 0 or self.table_was_new
         if changed:
             record.table_version = writer.version()
@@ -306,6 +310,7 @@ class ObjectSync:
             audit=self.ctx.audit,
             specs=self.ctx.specs,
             cascaded=self.ctx.cascaded,
+            cascaded_into=self.ctx.cascaded_into,
             warnings=record.warnings,
             entity=self.plan.entity,
         )

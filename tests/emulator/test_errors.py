@@ -1,5 +1,5 @@
 """Every error level, gateway errors with their HTTP status, writes refused, uniqueid, transaction,
-concurrency (PROTOCOL.md §2, §4, §12, §14)."""
+concurrency (docs/protocol.md §2, §4, §12, §14)."""
 
 from __future__ import annotations
 

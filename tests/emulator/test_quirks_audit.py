@@ -1,4 +1,4 @@
-"""The AUDITHISTORY hiccup as a fault kind (PROTOCOL.md §4.4, §9, §17)."""
+"""The AUDITHISTORY hiccup as a fault kind (docs/protocol.md §4.4, §9, §17)."""
 
 from __future__ import annotations
 

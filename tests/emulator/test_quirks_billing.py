@@ -1,4 +1,4 @@
-"""API transactions counted as Intacct bills them (PROTOCOL.md §12, §17)."""
+"""API transactions counted as Intacct bills them (docs/protocol.md §12, §17)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A retry meeting its first attempt still at work is refused as in process (PROTOCOL.md §17)."""
+"""A retry meeting its first attempt still at work is refused: in process (docs/protocol.md §17)."""
 
 from __future__ import annotations
 

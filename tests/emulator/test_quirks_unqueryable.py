@@ -1,4 +1,4 @@
-"""Fields that lookup lists and query refuses; readByQuery still returns them (PROTOCOL.md §17)."""
+"""Fields lookup lists and query refuses; readByQuery returns them (docs/protocol.md §17)."""
 
 from __future__ import annotations
 

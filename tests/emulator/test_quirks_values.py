@@ -1,4 +1,4 @@
-"""Values off their declared type: lossless by default, lossy when planted (PROTOCOL.md §17)."""
+"""Values off their declared type: lossless by default, lossy if planted (docs/protocol.md §17)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""readByQuery's query language and the readMore chain, including expiry (PROTOCOL.md §5.1)."""
+"""readByQuery's query language and the readMore chain, including expiry (docs/protocol.md §5.1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Response shapes match the real gateway's samples (PROTOCOL.md §3-§6, §14)."""
+"""Response shapes match the real gateway's samples (docs/protocol.md §3-§6, §14)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_getapisession_returns_session_for_data_endpoint(emulator_module):
 
 
 def test_session_works_at_the_main_url_and_stats_count_each_path(emulator):
-    """The gateway accepts a session at the main URL too (PROTOCOL.md §17); the per-path
+    """The gateway accepts a session at the main URL too (docs/protocol.md §17); the per-path
     counter still shows which URL a client used."""
     sid = session(emulator)
     at_main = call(emulator, query("VENDOR", ["RECORDNO"]), session=sid)

@@ -1,4 +1,4 @@
-"""The client against the gateway's production behaviours (PROTOCOL.md §17), over real HTTP.
+"""The client against the gateway's production behaviours (docs/protocol.md §17), over real HTTP.
 
 Refused fields, a company too busy (200024), off-type values, heavy pages (524), the
 AUDITHISTORY hiccup, and billed transactions counted as the emulator bills them.

@@ -41,7 +41,7 @@ def keys_of(pages) -> list[int]:  # type: ignore[no-untyped-def]
 def read_bills(emu: Emulator, **client_kw):  # type: ignore[no-untyped-def]
     """A full read of APBILL: (pages, the calls it made after lookup opened the session).
 
-    The fields query refuses (PROTOCOL.md §17) are handed in as an earlier run would, so the
+    The fields query refuses (docs/protocol.md §17) are handed in as an earlier run would, so the
     counts below are the paging's own."""
     with make_client(emu, **client_kw) as client:
         client.remember_refused("APBILL", ("PAYTOCONTACTNAME", "RETURNTOCONTACTNAME"))

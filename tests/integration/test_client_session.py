@@ -82,7 +82,7 @@ def test_session_is_refreshed_before_the_gateway_timeout() -> None:
 
 
 def test_requests_go_to_the_endpoint_returned_with_the_session(emu: Emulator) -> None:
-    """The gateway accepts a session at the main URL too (PROTOCOL.md §17), so only the
+    """The gateway accepts a session at the main URL too (docs/protocol.md §17), so only the
     emulator's per-path count shows the client really follows the returned endpoint."""
     before = dict(emu.stats.session_paths)
     with make_client(emu) as client:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pyspark.sql import functions as F
 
+from intacct_sync.lake.state import StateStore
 from intacct_sync.runner import run_sync
 from tests.support.lake_check import check_all
 from tests.support.sync import client_for, settings_for
@@ -52,8 +53,8 @@ def test_one_session_per_entity_owns_its_private_rows(spark, lake_names, emulato
     table = spark.table(lake_names.qualified("ap_bill"))
     owners = {r["_entity"] for r in table.where(F.col("megaentityid") == "E200").collect()}
     assert owners == {"E200"}
-    states = spark.table(lake_names.qualified("_sync_state")).where(F.col("object") == "APBILL")
-    assert sorted(r["entity"] for r in states.collect()) == ["E100", "E200"]
+    states = StateStore(spark, lake_names).states()  # from the run log
+    assert sorted(s.entity for s in states if s.object == "APBILL") == ["E100", "E200"]
 
 
 def test_user_restricted_to_an_entity_gets_a_clear_message_not_an_empty_table(

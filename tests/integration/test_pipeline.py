@@ -9,14 +9,12 @@ import pytest
 from pyspark.sql import functions as F
 
 from intacct_sync.config import Settings
-from intacct_sync.intacct.catalog import CATALOG
+from intacct_sync.intacct.catalog import DEFAULT
 from intacct_sync.runner import run_sync
 from tests.support.lake_check import check_all, check_table
 from tests.support.sync import client_for, settings_for
 
 pytestmark = pytest.mark.spark
-
-ALL = sorted(CATALOG) + ["FUND", "GRANT_PROGRAM"]
 
 
 def test_first_sync_equals_emulator_and_second_sync_changes_nothing(spark, lake_names, emulator):
@@ -25,7 +23,7 @@ def test_first_sync_equals_emulator_and_second_sync_changes_nothing(spark, lake_
         first = run_sync(settings, client=client, spark=spark)
         assert [r.error_message for r in first.failed] == []
         synced = sorted(r.object for r in first.results)
-        assert set(CATALOG) <= set(synced) and len(synced) >= len(CATALOG) + 2  # UDDs found
+        assert set(DEFAULT) <= set(synced) and len(synced) >= len(DEFAULT) + 2  # UDDs found
         compared = check_all(spark, lake_names, emulator.company, synced)
         assert compared > 1000
         owners = spark.table(lake_names.qualified("ap_bill")).select("megaentityid", "_entity")

@@ -22,7 +22,7 @@ from intacct_sync.lake.schema import column_name
 
 AUDIT = ("_entity", "_deleted", "_synced_at", "_run_id")
 HISTORY = ("_valid_from", "_valid_to", "_is_current")
-UTC_FIELDS = {"AUWHENCREATED", "ACCESSTIME"}  # kept in GMT by Intacct (PROTOCOL.md §7)
+UTC_FIELDS = {"AUWHENCREATED", "ACCESSTIME"}  # kept in GMT by Intacct (docs/protocol.md §7)
 
 
 def expected_value(fdef, text: str, zone: ZoneInfo):
@@ -54,7 +54,7 @@ def spec_for(name: str, company) -> ObjectSpec:
 
 
 def unreadable(company, name: str) -> set[str]:
-    """Fields the emulator's query refuses (PROTOCOL.md §17): the table cannot hold them."""
+    """Fields the emulator's query refuses (docs/protocol.md §17): the table cannot hold them."""
     quirks = company.settings.quirks
     return set(quirks.unqueryable_fields.get(name, ())) if quirks.unqueryable else set()
 
@@ -96,13 +96,27 @@ def check_table(spark, names, company, name: str, *, include_private: bool = Tru
         if rows
         else spark.createDataFrame([], live.schema)
     )
-    assert_df_equality(
-        live.orderBy(key),
-        expected.orderBy(key),
-        ignore_nullable=True,
-        ignore_row_order=False,
-    )
+    try:
+        assert_df_equality(
+            live.orderBy(key),
+            expected.orderBy(key),
+            ignore_nullable=True,
+            ignore_row_order=False,
+        )
+    except AssertionError:
+        raise AssertionError(f"{spec.table}: {differences(live, expected, key)}") from None
     return len(rows)
+
+
+def differences(live, expected, key: str, limit: int = 5) -> str:
+    """Which columns differ for which keys (a readable account of a failed comparison)."""
+    joined = live.alias("t").join(expected.alias("e"), key)
+    found = []
+    for column in (c for c in live.columns if c != key):
+        differ = joined.where(~F.col(f"t.`{column}`").eqNullSafe(F.col(f"e.`{column}`")))
+        rows = differ.select(key, f"t.`{column}`", f"e.`{column}`").limit(limit).collect()
+        found += [f"{column} of {r[0]}: table {r[1]!r}, Intacct {r[2]!r}" for r in rows]
+    return "; ".join(found[: limit * 2]) or "rows differ (no column-level difference found)"
 
 
 def check_versions(table, key: str, cursor: str, name: str) -> None:

@@ -210,3 +210,22 @@ def test_secrets_never_reach_logs_reprs_or_errors(caplog: pytest.LogCaptureFixtu
     assert (
         repr(CREDS.user_password) == "Secret('***')" and CREDS.user_password.reveal() == "us3r-pw"
     )
+
+
+def test_an_in_process_refusal_waits_for_the_first_attempt_without_using_up_attempts() -> None:
+    """XL03000011 runs nothing (our first attempt still works): the policy keeps waiting for it
+    past max_attempts, bounded by the total time; real failures still count."""
+    sleeps = Sleeps()
+    policy = RetryPolicy(sleep=sleeps, max_attempts=3, initial_wait=1.0, max_wait=1.0, jitter=0)
+    answers = [E.FunctionInProcess("in process")] * 5 + [E.ServiceUnavailable("503")] + ["ok"]
+
+    def call():
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert policy.call(call) == "ok" and len(sleeps) == 6
+    forever = RetryPolicy(sleep=sleeps, max_attempts=3, max_total_seconds=10, max_wait=4)
+    with pytest.raises(E.FunctionInProcess):
+        forever.call(lambda: (_ for _ in ()).throw(E.FunctionInProcess("still")))

@@ -1,4 +1,4 @@
-"""Unit tests of the client's answers to production behaviours (PROTOCOL.md §17)."""
+"""Unit tests of the client's answers to production behaviours (docs/protocol.md §17)."""
 
 from __future__ import annotations
 

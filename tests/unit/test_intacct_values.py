@@ -149,7 +149,7 @@ def test_an_empty_page_converts_every_type_to_an_empty_column():
 
 
 def test_audit_creation_times_are_read_as_gmt_and_modification_times_in_the_company_zone():
-    # PROTOCOL.md §7: a never-modified bill shows AUWHENCREATED 22:50:21 next to WHENMODIFIED
+    # docs/protocol.md §7: a never-modified bill shows AUWHENCREATED 22:50:21 next to WHENMODIFIED
     # 15:50:21 (Pacific daylight time): the same instant.
     from datetime import datetime, timezone
 

@@ -1,7 +1,7 @@
 """A faithful local Sage Intacct XML gateway: server, synthetic company, faults, mutations.
 
-Decisions where the real gateway is UNCONFIRMED (PROTOCOL.md §16) -- a client must not depend
-on them beyond what PROTOCOL.md says:
+Decisions where the real gateway is UNCONFIRMED (docs/protocol.md §16) -- a client must not depend
+on them beyond what docs/protocol.md says:
 
 * Out-of-range pagesize (readByQuery 1..1000, query 1..2000) is refused with a result failure
   BL01001973 ("Invalid pagesize N: it must be between 1 and M."), not clamped.
@@ -21,7 +21,7 @@ on them beyond what PROTOCOL.md says:
 * HTTP 429 GW-0010 (body in the GW-0011 shape) is the rate-limit fault ``http_429``, and the
   answer to concurrency only with the ``company_busy`` quirk off (below).
 
-Production behaviours (PROTOCOL.md §17), each ON by default with a switch in
+Production behaviours (docs/protocol.md §17), each ON by default with a switch in
 ``company.settings.quirks`` (quirks.py; ``POST /admin/quirks``, CLI ``--quirk KEY=VALUE``):
 
 * ``unqueryable``: ``query`` selecting APBILL PAYTOCONTACTNAME/RETURNTOCONTACTNAME, APBILLITEM

@@ -1,4 +1,4 @@
-"""API transactions as Intacct bills them (PROTOCOL.md §12, §17).
+"""API transactions as Intacct bills them (docs/protocol.md §12, §17).
 
 Each ``query`` or ``readByQuery`` call is one transaction, and so is each ``readMore`` page
 (each further page of a read is another call); ``lookup``, ``inspect``, ``getDimensions``,

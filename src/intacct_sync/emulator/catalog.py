@@ -1,4 +1,4 @@
-"""The objects of the synthetic company and their fields (PROTOCOL.md §6, §8).
+"""The objects of the synthetic company and their fields (docs/protocol.md §6, §8).
 
 Each object is one list of ``NAME:type`` tokens (see schema.py for the type codes), declared in
 the module of its area: catalog_master (dimensions, vendors, customers, contacts), catalog_ap,
@@ -36,7 +36,7 @@ UDD_NAMES = {"FUND": "Fund", "GRANT_PROGRAM": "Grant Program"}
 
 
 def udd_def(name: str, label: str) -> ObjectDef:
-    """A user-defined dimension: a platform object keyed by ``id`` (PROTOCOL.md §6.3)."""
+    """A user-defined dimension: a platform object keyed by ``id`` (docs/protocol.md §6.3)."""
     fields = parse_fields(
         "id:i name:t PARENTID:t createdAt:ts updatedAt:ts createdBy:i updatedBy:i RECORD_URL:t"
     )
@@ -51,7 +51,7 @@ def build_objects() -> dict[str, ObjectDef]:
     defs = {o.name: o for o in objs}
     defs["GLDETAIL"] = gldetail(defs)  # views: declared last, created after their tables
     defs["GLACCTGRPHIERARCHY"] = hierarchy()
-    # readByQuery takes stored codes for some enumerations (PROTOCOL.md §5.1, §8).
+    # readByQuery takes stored codes for some enumerations (docs/protocol.md §5.1, §8).
     for name in ("APBILL", "APADJUSTMENT", "ARINVOICE", "ARADJUSTMENT", "EEXPENSES"):
         defs[name].field("STATE").codes.update(
             {"D": "Draft", "S": "Submitted", "PA": "Partially Approved", "A": "Posted"}

@@ -2,7 +2,7 @@
 
 Existing fields keep their place; the rest of each real field set follows (conduit
 ``apbill.ex``, ``apbillitem.ex``, ``appymt.ex``, ``appymtdetail.ex``, ``apadjustment.ex``,
-``apadjustmentitem.ex``, ``apterm.ex``; PROTOCOL.md §8; §17 for PAYTOCONTACTNAME,
+``apadjustmentitem.ex``, ``apterm.ex``; docs/protocol.md §8; §17 for PAYTOCONTACTNAME,
 RETURNTOCONTACTNAME and GLACCOUNTNO, which ``lookup`` lists on APBILL and APBILLITEM).
 """
 

@@ -2,7 +2,7 @@
 
 Sources: conduit ``glaccount.ex``, ``glbatch.ex``, ``glentry.ex``, ``glacctgrp.ex``,
 ``glacctgrpmember.ex``, ``glbudgetheader.ex``, ``glbudgetitem.ex``; developer.intacct.com
-account-groups, reporting-periods and budgets pages; PROTOCOL.md §8, §9.
+account-groups, reporting-periods and budgets pages; docs/protocol.md §8, §9.
 
 Account groups (GLACCTGRP) hold either other groups or accounts, by MEMBERTYPE: a ``Groups``
 group lists its child groups in GLACCTGRPMEMBER (PARENTKEY -> GLACCTGRP.RECORDNO, CHILDNAME ->
@@ -120,7 +120,7 @@ def periods_and_budgets() -> list[ObjectDef]:
             f"ISPCNBUDGET:b {MEGA} {URL}",
         ),
         # No WHENMODIFIED (nor WHENCREATED): budget items have no cursor, a client reads them
-        # in full (PROTOCOL.md §9).
+        # in full (docs/protocol.md §9).
         std(
             "GLBUDGETITEM",
             "Budget Detail",

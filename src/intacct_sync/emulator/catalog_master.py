@@ -1,7 +1,7 @@
 """Master data objects: dimensions, vendors, customers, employees, contacts, bank accounts.
 
 Each object keeps the fields it had first, in the same order, and appends the rest of its real
-field set (conduit ``customer.ex``; PROTOCOL.md §8 rows; developer.intacct.com object pages for
+field set (conduit ``customer.ex``; docs/protocol.md §8 rows; developer.intacct.com object pages for
 CONTACT, CHECKINGACCOUNT and LOCATIONENTITY). Contact blocks repeat the CONTACT record the
 ``*KEY`` field points at (VENDOR.DISPLAYCONTACTKEY -> CONTACT.RECORDNO).
 """
@@ -146,7 +146,7 @@ def checking_account() -> ObjectDef:
 
 
 def location_entity() -> ObjectDef:
-    """LOCATIONENTITY: the entities of the multi-entity company (PROTOCOL.md §10); each is
+    """LOCATIONENTITY: the entities of the multi-entity company (docs/protocol.md §10); each is
     also a LOCATION with the same LOCATIONID, NAME and CURRENCY."""
     return std(
         "LOCATIONENTITY",

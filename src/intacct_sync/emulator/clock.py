@@ -1,6 +1,6 @@
 """A controllable clock: real time by default, frozen once set or advanced.
 
-Tests move it to expire sessions (PROTOCOL.md §3.2) and to stamp WHENMODIFIED on mutations.
+Tests move it to expire sessions (docs/protocol.md §3.2) and to stamp WHENMODIFIED on mutations.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The synthetic company: its objects in SQLite, its configuration, and the mutation API.
 
 Mutations stamp WHENMODIFIED from the clock in the company time zone and write AUDITHISTORY rows
-(ACCESSTIME in UTC, OBJECTKEY = RECORDNO; PROTOCOL.md §7, §9). Cascaded line deletes are not
+(ACCESSTIME in UTC, OBJECTKEY = RECORDNO; docs/protocol.md §7, §9). Cascaded line deletes are not
 audited separately: the audit trail records the document (header) operation. GLDETAIL and
 GLACCTGRPHIERARCHY are views: they cannot be changed themselves, they follow their tables.
 Mutations change only the record named: a header's totals, a vendor's TOTALDUE and the GL
@@ -53,7 +53,7 @@ class Entity:
 @dataclass
 class User:
     password: str
-    entity: str | None = None  # restricted to this entity (PROTOCOL.md §10)
+    entity: str | None = None  # restricted to this entity (docs/protocol.md §10)
 
 
 @dataclass
@@ -66,7 +66,7 @@ class Settings:
     demo_expired: bool = False
     forbidden: set[str] = field(default_factory=set)  # objects the user may not read
     policies: set[str] = field(default_factory=lambda: {"emu_policy"})
-    quirks: Quirks = field(default_factory=Quirks)  # production behaviours (PROTOCOL.md §17)
+    quirks: Quirks = field(default_factory=Quirks)  # production behaviours (docs/protocol.md §17)
 
 
 class Company:
@@ -192,7 +192,7 @@ class Company:
                 row[obj.key] = self.next_key(obj.name)
             when = obj.field("WHENCREATED")
             if when is not None and when.type == "DATE" and row.get("WHENCREATED") is None:
-                # a transaction's WHENCREATED is its date (PROTOCOL.md §7): today by default
+                # a transaction's WHENCREATED is its date (docs/protocol.md §7): today by default
                 row["WHENCREATED"] = self.clock.now().astimezone(self.zone).strftime("%Y-%m-%d")
             row = {**row, **self._stamp_fields(obj, creating=True)}
             self.store.insert_many(obj, [row])
@@ -220,7 +220,7 @@ class Company:
             self._audit(obj, recordno, "M")
 
     def delete(self, name: str, recordno: int) -> None:
-        """Delete a record; a header takes its lines with it as Intacct does (PROTOCOL.md §8)."""
+        """Delete a record; its lines go with it, as in Intacct (docs/protocol.md §8)."""
         obj = self._changeable(name)
         with self.lock:
             cur = self.store.conn.execute(

@@ -49,7 +49,7 @@ class Ctx:
 
     def visibility(self, obj: ObjectDef, showprivate: bool) -> tuple[str, list[object]]:
         """Entity sessions see their entity's rows and shared rows; the top level sees private
-        entities' rows only with showprivate (query only; PROTOCOL.md §10)."""
+        entities' rows only with showprivate (query only; docs/protocol.md §10)."""
         if not obj.has_entity:
             return "1 = 1", []
         if self.location:

@@ -1,4 +1,4 @@
-"""Authentication and function execution for one parsed request (PROTOCOL.md §2-§5).
+"""Authentication and function execution for one parsed request (docs/protocol.md §2-§5).
 
 Only read functions run; anything else (create, update, delete, create_*, ...) is refused with a
 result failure and still counted in the stats, so the suite can prove no write ever arrived.

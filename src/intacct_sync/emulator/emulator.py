@@ -85,7 +85,7 @@ class Emulator:
 
     @property
     def company_load(self) -> int:
-        """Requests in flight that the company's other integrations hold (PROTOCOL.md §17)."""
+        """Requests in flight that the company's other integrations hold (docs/protocol.md §17)."""
         return self.gateway.allowance.load
 
     @company_load.setter

@@ -1,4 +1,4 @@
-"""Response shells: control, authentication and gateway-level errors (PROTOCOL.md §4, §14).
+"""Response shells: control, authentication and gateway-level errors (docs/protocol.md §4, §14).
 
 Control failures put <errormessage> under <response> and omit <operation>; authentication
 failures put it under <operation> and omit <result>; gateway errors have a control block with
@@ -45,7 +45,7 @@ class Control:
 
     @property
     def unique(self) -> bool:
-        """uniqueid defaults to true when omitted (PROTOCOL.md §2)."""
+        """uniqueid defaults to true when omitted (docs/protocol.md §2)."""
         return (self.uniqueid or "true").lower() != "false"
 
     def element(self, status: str) -> E:

@@ -1,7 +1,8 @@
-"""Error numbers and texts the emulated gateway answers with (PROTOCOL.md §4.4).
+"""Error numbers and texts the emulated gateway answers with (docs/protocol.md §4.4).
 
-Copied from PROTOCOL.md/samples where the real text is known. Emulator choices, where the real
-gateway's errorno or text is UNCONFIRMED (PROTOCOL.md §16), are marked CHOICE.
+Copied from docs/protocol.md and the samples in tests/fixtures/intacct where the real text is
+known. Emulator choices, where the real
+gateway's errorno or text is UNCONFIRMED (docs/protocol.md §16), are marked CHOICE.
 """
 
 from __future__ import annotations

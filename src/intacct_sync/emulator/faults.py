@@ -12,7 +12,7 @@ page request (query, readByQuery, readMore) for one object (``object=`` or, with
 object, counted per object); ``function=F[,call=N]`` on the Nth call of F; ``call=N`` (or no
 trigger, meaning call=1) on the Nth gateway request. ``times=K`` fires K consecutive matches.
 
-Kinds modelling production behaviours (PROTOCOL.md §17; quirks.py):
+Kinds modelling production behaviours (docs/protocol.md §17; quirks.py):
 
 * ``busy_company[@...,slots=N,seconds=S]``: other integrations take N slots of the company's
   allowance (default: all of them) for S seconds (default: the hold plus one second) as the

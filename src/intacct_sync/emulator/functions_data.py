@@ -1,4 +1,4 @@
-"""Data functions: readByQuery, readMore, read, readByName (PROTOCOL.md §5.1, §5.3).
+"""Data functions: readByQuery, readMore, read, readByName (docs/protocol.md §5.1, §5.3).
 
 readByQuery pages by key from a cursor: its resultId stays the same across pages, totalcount is
 fixed at the first page, and listtype/record elements are the lowercase object name (§14.4).

@@ -1,4 +1,4 @@
-"""The ``query`` function (PROTOCOL.md §5.2): select fields and aggregates, filter, orderby,
+"""The ``query`` function (docs/protocol.md §5.2): select fields and aggregates, filter, orderby,
 options (caseinsensitive, showprivate), pagesize 1..2000 (default 100) and offset.
 
 Every offset request is a fresh query, not a cursor. Without orderby the order is by key (the

@@ -171,7 +171,7 @@ def populate(
 
 
 def _blank_cursors(store: Store, rng: random.Random) -> None:
-    """A few rows per transactional object have an empty WHENMODIFIED (PROTOCOL.md §7/§9)."""
+    """A few rows per transactional object have an empty WHENMODIFIED (docs/protocol.md §7/§9)."""
     for obj in NO_CURSOR_ROWS:
         keys = [
             k for (k,) in store.execute(f'SELECT RECORDNO FROM "{obj}" ORDER BY RECORDNO LIMIT 200')

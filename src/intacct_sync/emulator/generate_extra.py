@@ -112,7 +112,7 @@ def _years(store: Store) -> tuple[int, int]:
 
 
 def _blank_cursors(store: Store, rng: random.Random) -> None:
-    """A few rows of each new transactional object have an empty WHENMODIFIED (PROTOCOL.md §9)."""
+    """A few rows of each new transactional object have no WHENMODIFIED (docs/protocol.md §9)."""
     for obj in NO_CURSOR_ROWS:
         keys = [
             k for (k,) in store.execute(f'SELECT RECORDNO FROM "{obj}" ORDER BY RECORDNO LIMIT 200')

@@ -1,4 +1,4 @@
-"""Generated GL journal entries: balanced GLBATCH headers with GLENTRY lines (PROTOCOL.md §8).
+"""Generated GL journal entries: balanced GLBATCH headers with GLENTRY lines (docs/protocol.md §8).
 
 GLENTRY.BATCHNO points at GLBATCH.RECORDNO; GLBATCH.BATCHNO is the journal's own entry number.
 TR_TYPE is 1 (debit) or -1 (credit) and AMOUNT is unsigned; debits equal credits per batch.

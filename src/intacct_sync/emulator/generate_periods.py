@@ -3,7 +3,7 @@
 Periods are calendar months ("Month Ended January 2026"), quarters and years, for every year
 any generated date falls in; only months are budgeting periods (Intacct refuses overlapping
 budgeting periods). The budget "FY2026 Plan" has one line per income-statement account and
-month of 2026, for one department each. Budget items have no WHENMODIFIED (PROTOCOL.md §9).
+month of 2026, for one department each. Budget items have no WHENMODIFIED (docs/protocol.md §9).
 """
 
 from __future__ import annotations

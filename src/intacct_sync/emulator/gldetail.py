@@ -1,18 +1,18 @@
-"""GLDETAIL: Intacct's general-ledger detail, a VIEW over journal entry lines (PROTOCOL.md §8).
+"""GLDETAIL: Intacct's general-ledger detail, a VIEW over journal entry lines (docs/protocol.md §8).
 
 Intacct documents GLDETAIL as "a query against a view, not a table" (developer.intacct.com
 general-ledger-detail). The emulator makes it an SQLite view over GLENTRY joined with its
 GLBATCH and GLACCOUNT, so it can never disagree with the journal entries: editing or deleting a
 GLBATCH or GLENTRY changes GLDETAIL at once, and a row has no life of its own (no audit trail,
 no mutation; its deletes follow GLBATCH deletes). Field names: fivetran ``get_gl_detail_columns``
-and PROTOCOL.md §8. The source-document fields (RECORDID, RECORDTYPE, DOCNUMBER, PRDESCRIPTION,
+and docs/protocol.md §8. The source-document fields (RECORDID, RECORDTYPE, DOCNUMBER, PRDESCRIPTION,
 TOTALENTERED/PAID/DUE, WHENDUE, WHENPAID) are looked up live in the subledger header the line
 was posted from, so they show the document as it is now.
 
 CHOICEs (UNCONFIRMED in Intacct):
 * AMOUNT is unsigned as on GLENTRY (the sign is TR_TYPE); DEBITAMOUNT/CREDITAMOUNT split it.
 * WHENMODIFIED is the line's own WHENMODIFIED: an edit of the batch header alone (its title)
-  shows in GLDETAIL without moving its cursor, like copied names in PROTOCOL.md §17.
+  shows in GLDETAIL without moving its cursor, like copied names in docs/protocol.md §17.
 * Every line is shown whatever its batch STATE (ENTRY_STATE tells); BOOKID is ACCRUAL.
 """
 
@@ -104,7 +104,7 @@ def _columns(defs: dict[str, ObjectDef]) -> list[tuple[str, str, str]]:
             (name, "t", f"e.{q(name)}"),
         ]
     cols += [
-        ("WHENCREATED", "date", "e.ENTRY_DATE"),  # the transaction date (PROTOCOL.md §7)
+        ("WHENCREATED", "date", "e.ENTRY_DATE"),  # the transaction date (docs/protocol.md §7)
         ("MODIFIED", "ts", "b.MODIFIED"),
         ("WHENMODIFIED", "ts", "e.WHENMODIFIED"),
         ("CREATEDBY", "i", "e.CREATEDBY"),

@@ -1,4 +1,4 @@
-"""Heavy reads time out: HTTP 524 from the CDN in front of the gateway (PROTOCOL.md §4.3, §17).
+"""Heavy reads time out: HTTP 524 from the CDN in front of the gateway (docs/protocol.md §4.3, §17).
 
 Production clients reading GLDETAIL or GLENTRY in wide, long pages meet a Cloudflare 524 after
 about 100 s: the origin is still working when the CDN gives up. The emulator measures a

@@ -1,4 +1,4 @@
-"""Production behaviours of the real gateway (PROTOCOL.md §17): the switches and their data.
+"""Production behaviours of the real gateway (docs/protocol.md §17): the switches and their data.
 
 Each behaviour is ON by default, as on the real gateway, and can be turned off per company
 (``company.settings.quirks.value_shapes = False``, ``POST /admin/quirks``, CLI ``--quirk``).

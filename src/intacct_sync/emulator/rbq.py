@@ -1,4 +1,4 @@
-"""A safe parser for readByQuery's SQL-like ``<query>`` strings (PROTOCOL.md §5.1).
+"""A safe parser for readByQuery's SQL-like ``<query>`` strings (docs/protocol.md §5.1).
 
 Supports =, !=, <>, <, >, <=, >=, like, not like, in (...), not in (...), IS NULL,
 IS NOT NULL, AND, OR, NOT, parentheses, quoted strings with backslash escapes, numbers and

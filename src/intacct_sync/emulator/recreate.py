@@ -1,4 +1,4 @@
-"""Purchasing-sourced bills are deleted and re-created with new keys (PROTOCOL.md §8).
+"""Purchasing-sourced bills are deleted and re-created with new keys (docs/protocol.md §8).
 
 The new bill keeps every value but gets a new RECORDNO (and new line RECORDNOs) and MODULEKEY
 9.PO; payment details that pointed at the old bill follow it to the new keys.

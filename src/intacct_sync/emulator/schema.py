@@ -3,7 +3,7 @@
 Fields are declared as compact ``NAME:type`` tokens so each object reads as one list
 (types: i INTEGER, t TEXT, e ENUM, d DECIMAL, c CURRENCY, p PERCENT, b BOOLEAN true/false,
 tf BOOLEAN shown as legacy T/F, date DATE, ts TIMESTAMP; ``(a|b)`` adds VALIDVALUES).
-PROTOCOL.md §6.1 (lookup), §7 (formats) and §8 (objects) are the sources.
+docs/protocol.md §6.1 (lookup), §7 (formats) and §8 (objects) are the sources.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class FieldDef:
     name: str
     type: str
     valid: tuple[str, ...] = ()
-    tf: bool = False  # legacy T/F boolean (SYSTEMGENERATED, ADJ, STATISTICAL; PROTOCOL.md §7)
+    tf: bool = False  # legacy T/F boolean (SYSTEMGENERATED, ADJ, STATISTICAL; docs/protocol.md §7)
     custom: bool = False
     default: Any = None  # storage form; a custom field's default fills new records only
     codes: dict[str, str] = field(default_factory=dict)  # readByQuery codes, e.g. STATE 'A'

@@ -1,7 +1,7 @@
 """HTTP server (standard library, one daemon thread per connection) and the CLI entry point.
 
 Gateway paths: the login endpoint (the main URL) /ia/xml/xmlgw.phtml and the data endpoint
-/na1/ia/xml/xmlgw.phtml that getAPISession hands out (PROTOCOL.md §1); a session works at both
+/na1/ia/xml/xmlgw.phtml that getAPISession hands out (docs/protocol.md §1); a session works at both
 (§17). /admin/... is JSON.
 """
 

@@ -1,6 +1,6 @@
 """API sessions (sliding timeout, valid at their endpoint and the main URL) and readMore cursors.
 
-PROTOCOL.md §3: sessiontimeout = now + duration, pushed forward by every call. §1: a session
+docs/protocol.md §3: sessiontimeout = now + duration, pushed forward by every call. §1: a session
 belongs to the endpoint getAPISession returned; §17: widely used clients post it to the main
 URL (/ia/xml/xmlgw.phtml) instead and work in production, so both are accepted (Stats counts
 session requests per path, so a test can still tell which one a client used). §5.1: a

@@ -1,4 +1,4 @@
-"""Values that do not match their declared type (PROTOCOL.md §7, §17 "value shapes").
+"""Values that do not match their declared type (docs/protocol.md §7, §17 "value shapes").
 
 Production clients meet INTEGER fields printed as ``12.0`` and TIMESTAMP fields printed as a
 date only. The emulator answers both, deterministically per seed, and only in lossless forms:

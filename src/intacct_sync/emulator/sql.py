@@ -2,7 +2,7 @@
 
 Values are always bound parameters, never pasted into SQL. Field references resolve to a column
 of the object or, for ``REL.FIELD`` paths over a MANY2ONE relationship, to a correlated
-subquery (PROTOCOL.md §5.2). Money compares numerically; dates and timestamps compare in their
+subquery (docs/protocol.md §5.2). Money compares numerically; dates and timestamps compare in their
 sortable storage form.
 """
 
@@ -126,7 +126,7 @@ VALUE_COUNTS = {
 
 
 def filter_sql(resolver: Resolver, filter_el) -> tuple[str, list[object]]:
-    """The ``<filter>`` element of a query: exactly one top-level operator (PROTOCOL.md §14.10)."""
+    """A query's ``<filter>``: exactly one top-level operator (docs/protocol.md §14.10)."""
     ops = [c for c in filter_el if isinstance(c.tag, str)]
     if len(ops) != 1:
         raise QueryError("schema", f"filter must contain exactly one operator, found {len(ops)}")

@@ -35,7 +35,7 @@ CURSORS = {"AUDITHISTORY": "ACCESSTIME"}
 
 
 def q(name: str) -> str:
-    """Quote an identifier (field names may contain dots, PROTOCOL.md §7)."""
+    """Quote an identifier (field names may contain dots, docs/protocol.md §7)."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -137,7 +137,7 @@ class Store:
         # MEGAENTITYKEY rides along so entity-visibility counts never touch the table.
         extra = ", MEGAENTITYKEY" if obj.has_entity else ""
         stmts = []
-        if obj.field(cursor) is not None:  # GLBUDGETITEM has no cursor (PROTOCOL.md §9)
+        if obj.field(cursor) is not None:  # GLBUDGETITEM has no cursor (docs/protocol.md §9)
             stmts.append(
                 f"CREATE INDEX IF NOT EXISTS {q('ix_' + obj.name + '_cursor')} "
                 f"ON {t} ({q(cursor)}, {q(obj.key)}{extra})"

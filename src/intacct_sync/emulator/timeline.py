@@ -1,7 +1,7 @@
 """Deterministic timestamps for generated data: a fixed base instant and the company time zone.
 
 WHENMODIFIED and master-data WHENCREATED are printed in the company time zone, AUWHENCREATED
-and AUDITHISTORY.ACCESSTIME in UTC (PROTOCOL.md §7).
+and AUDITHISTORY.ACCESSTIME in UTC (docs/protocol.md §7).
 """
 
 from __future__ import annotations

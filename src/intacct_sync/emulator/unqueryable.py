@@ -1,4 +1,4 @@
-"""Fields that ``lookup`` lists but ``query`` refuses (PROTOCOL.md §4.4, §17).
+"""Fields that ``lookup`` lists but ``query`` refuses (docs/protocol.md §4.4, §17).
 
 The real gateway answers a result failure XL03000006 whose description2 names the refused
 fields per object, in select order: ``The following fields cannot be queried: [ apbill:

@@ -1,4 +1,5 @@
-"""Value formats: how a field is stored in SQLite and how the gateway prints it (PROTOCOL.md §7).
+"""Value formats: how a field is stored in SQLite and how the gateway prints it
+(docs/protocol.md §7).
 
 Storage: INTEGER int, TEXT/ENUM str, DECIMAL/CURRENCY/PERCENT canonical decimal text (exact),
 DATE ``YYYY-MM-DD`` and TIMESTAMP ``YYYY-MM-DD HH:MM:SS`` (both sort as text), BOOLEAN 1/0.

@@ -1,7 +1,7 @@
 """Response XML built as strings (fast) with proper escaping.
 
 ``includewhitespace`` true (the default) indents; false writes one line and self-closes empty
-elements (PROTOCOL.md §2, sample readbyquery_sodocument_compact_response.xml). Elements with
+elements (docs/protocol.md §2, sample readbyquery_sodocument_compact_response.xml). Elements with
 no children (an empty ``<data .../>``) are self-closed in both modes, as in the samples.
 """
 

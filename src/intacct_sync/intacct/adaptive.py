@@ -1,4 +1,4 @@
-"""Keyset reads that adapt to what the real gateway does (PROTOCOL.md §17).
+"""Keyset reads that adapt to what the real gateway does (docs/protocol.md §17).
 
 * **Fields ``query`` refuses** although ``lookup`` lists them (XL03000006 "The following fields
   cannot be queried: [ apbill: [PAYTOCONTACTNAME, RETURNTOCONTACTNAME] ]"): the names are parsed
@@ -93,6 +93,10 @@ class ReadMemory:
         with self._lock:
             return min(default, self._sizes.get(object_name.upper(), default))
 
+    def learned_size(self, object_name: str) -> int | None:
+        with self._lock:
+            return self._sizes.get(object_name.upper())
+
     def shrink(self, object_name: str, size: int) -> None:
         with self._lock:
             key = object_name.upper()
@@ -157,7 +161,8 @@ class Adaptive:
         message = (
             f"{name}: Intacct refuses to query {', '.join(names)} (XL03000006) although lookup "
             "lists them; they are left out of this run's reads (null in the table). Add them to "
-            f"skip_fields ({name}: [{', '.join(names)}]) to skip the refusal (PROTOCOL.md §17)."
+            f"skip_fields ({name}: [{', '.join(names)}]) to skip the refusal "
+            "(docs/protocol.md §17)."
         )
         if self.notice(message):
             log.warning("%s", message)
@@ -179,7 +184,7 @@ class Adaptive:
         message = (
             f"{name}: Intacct timed out (HTTP 524) on a page of {size} rows x {width} fields; "
             f"pages of {name} are {smaller} rows for the rest of this run. Set page_size or "
-            "skip_fields to keep its pages lighter (PROTOCOL.md §17)."
+            "skip_fields to keep its pages lighter (docs/protocol.md §17)."
         )
         if self.notice(message):
             log.warning("%s", message)

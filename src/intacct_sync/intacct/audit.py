@@ -1,4 +1,4 @@
-"""Deletes from AUDITHISTORY (PROTOCOL.md §8, §9, §17): one object or several in one query.
+"""Deletes from AUDITHISTORY (docs/protocol.md §8, §9, §17): one object or several in one query.
 
 AUDITHISTORY rows with ``ACCESSMODE = 'D'`` name deleted records by ``OBJECTTYPE`` (the lowercase
 object name) and ``OBJECTKEY`` (``"1234"`` or ``"1234--REC"``). ``ACCESSTIME`` is kept in GMT
@@ -34,7 +34,7 @@ from intacct_sync.intacct.values import TIMESTAMP_FORMAT, parse_timestamp
 log = logging.getLogger(__name__)
 
 AUDIT_OBJECT = "AUDITHISTORY"
-_AUDIT_KEY = re.compile(r"^\s*(\d+)(?:--.*)?\s*$")  # "1234" or "1234--REC" (PROTOCOL.md §8)
+_AUDIT_KEY = re.compile(r"^\s*(\d+)(?:--.*)?\s*$")  # "1234" or "1234--REC" (docs/protocol.md §8)
 HICCUP = "DL02000001"
 
 

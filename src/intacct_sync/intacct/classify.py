@@ -1,7 +1,7 @@
 """``classify``: the single place where Intacct error elements become a typed exception.
 
 The rules below are data, checked in order (first match wins); numbers and texts come from
-PROTOCOL.md §4.3-§4.4. Each carries the advice the message gives the operator.
+docs/protocol.md §4.3-§4.4. Each carries the advice the message gives the operator.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from intacct_sync.intacct.errors import (
 
 # --- classification --------------------------------------------------------------------------
 # Each rule: (level or None for any, predicate on (errornos, lowercase text), class, advice).
-# Order matters: the first match wins. Texts and numbers from PROTOCOL.md §4.3-§4.4.
+# Order matters: the first match wins. Texts and numbers from docs/protocol.md §4.3-§4.4.
 
 _Rule = tuple["Level | None", "tuple[str, ...]", "tuple[str, ...]", "type[IntacctError]", str]
 
@@ -58,7 +58,7 @@ _RULES: list[_Rule] = [
         ("too many operations running",),
         CompanyBusy,
         "Other requests of this company (its other integrations included) use up its allowance; "
-        "the client backs off, drops to 1 request in flight and retries (PROTOCOL.md §17).",
+        "the client backs off, drops to 1 request in flight and retries (docs/protocol.md §17).",
     ),
     (
         "result",
@@ -66,7 +66,7 @@ _RULES: list[_Rule] = [
         ("is in process",),
         FunctionInProcess,
         "An earlier attempt of this request is still running; the client waits and sends the "
-        "same request again (PROTOCOL.md §17).",
+        "same request again (docs/protocol.md §17).",
     ),
     (
         "control",
@@ -206,7 +206,7 @@ def classify(
 ) -> IntacctError:
     """Turn the errors reported at one level into one typed exception (the only such place).
 
-    XL03000006 is overloaded (PROTOCOL.md §3.3, §4.4): at control level it is the sender
+    XL03000006 is overloaded (docs/protocol.md §3.3, §4.4): at control level it is the sender
     credentials, at authentication level an invalid session only if a ``<sessionid>`` was sent
     (otherwise bad login), "not authorized" for the sender authorization.
     """

@@ -7,7 +7,7 @@
 ...     print(client.stats().calls)
 
 Per company, all clients made with ``for_entity`` share one HTTP session, one in-flight limit
-(default 2 requests, lowered to 1 for the run after a 200024, PROTOCOL.md §12, §17), one
+(default 2 requests, lowered to 1 for the run after a 200024, docs/protocol.md §12, §17), one
 ``CallStats`` (calls, billed transactions, notices: ``usage(tag)``) and one ``ReadMemory``
 (fields ``query`` refuses, page sizes that survived a 524: ``adaptive.py``).
 
@@ -153,7 +153,7 @@ class IntacctClient:
 
     @property
     def _showprivate(self) -> bool:
-        # Top-level queries see private-entity rows only with showprivate (PROTOCOL.md §10);
+        # Top-level queries see private-entity rows only with showprivate (docs/protocol.md §10);
         # an entity session is already scoped to its entity.
         return self.entity is None
 
@@ -192,7 +192,7 @@ class IntacctClient:
     def readable_fields(self, spec: ObjectSpec) -> list[Field]:
         """The fields a read of ``spec`` will select: type the table with these.
 
-        ``lookup`` lists some fields ``query`` refuses (PROTOCOL.md §17); a read that meets the
+        ``lookup`` lists some fields ``query`` refuses (docs/protocol.md §17); a read that meets the
         refusal drops them and asks again (``adaptive.py``). Fields refused in an earlier run
         can be handed in with ``remember_refused`` so they cost nothing this run.
         """
@@ -201,6 +201,14 @@ class IntacctClient:
     def remember_refused(self, object_name: str, names: Iterable[str]) -> None:
         """Fields ``query`` refused in an earlier run: left out from the start."""
         self._company.memory.refuse(object_name, names)
+
+    def remember_page_size(self, object_name: str, size: int) -> None:
+        """A page size an earlier run learned from Intacct's timeouts: used from the start."""
+        self._company.memory.shrink(object_name, size)
+
+    def learned_page_size(self, object_name: str) -> int | None:
+        """The smaller page size timeouts taught for ``object_name`` (None: as configured)."""
+        return self._company.memory.learned_size(object_name)
 
     def refused(self, object_name: str) -> frozenset[str]:
         """Fields ``query`` refused for ``object_name`` (this run or remembered)."""

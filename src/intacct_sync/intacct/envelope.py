@@ -1,11 +1,11 @@
-"""Request XML: control block, authentication and read-only functions (PROTOCOL.md §2).
+"""Request XML: control block, authentication and read-only functions (docs/protocol.md §2).
 
 Only the read functions in ``READ_FUNCTIONS`` can be built; anything else raises
 ``WriteRefused`` before a byte is produced. Every value goes through lxml, so a hostile value
 (``</password><delete>``) is escaped text, never markup.
 
 **uniqueid = false.** With ``true`` (Intacct's default) the gateway refuses to run a function
-whose ``controlid`` it has already executed (PROTOCOL.md §2). That protects writes from
+whose ``controlid`` it has already executed (docs/protocol.md §2). That protects writes from
 replays, but intacct-sync only reads, and its retry policy re-sends the *same* function
 controlids after a lost answer (a timeout or a 5xx after the server ran the query): with
 ``true`` that retry would be refused instead of answered. So reads send ``false``, and the
@@ -37,8 +37,8 @@ READ_FUNCTIONS = frozenset(
     }
 )
 DTD_VERSION = "3.0"
-QUERY_MAX_PAGE = 2000  # PROTOCOL.md §5.2
-READ_BY_QUERY_MAX_PAGE = 1000  # PROTOCOL.md §5.1
+QUERY_MAX_PAGE = 2000  # docs/protocol.md §5.2
+READ_BY_QUERY_MAX_PAGE = 1000  # docs/protocol.md §5.1
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Function:
                 f"only {', '.join(sorted(READ_FUNCTIONS))} can be sent."
             )
         if not 1 <= len(self.controlid) <= 256:
-            raise ValueError("a function controlid must be 1..256 characters (PROTOCOL.md §2)")
+            raise ValueError("a function controlid must be 1..256 characters (docs/protocol.md §2)")
 
     def element(self) -> etree._Element:
         wrapper = etree.Element("function", controlid=self.controlid)
@@ -152,11 +152,11 @@ def query(
     offset: int = 0,
     showprivate: bool = True,
 ) -> Function:
-    """``query`` with an explicit select list; ``*`` is refused (PROTOCOL.md §5.2)."""
+    """``query`` with an explicit select list; ``*`` is refused (docs/protocol.md §5.2)."""
     if not select and not aggregates:
         raise ValueError("query needs an explicit select list")
     if "*" in select:
-        raise ValueError("query cannot select '*'; list the fields (PROTOCOL.md §5.2)")
+        raise ValueError("query cannot select '*'; list the fields (docs/protocol.md §5.2)")
     if not 1 <= pagesize <= QUERY_MAX_PAGE:
         raise ValueError(f"query pagesize must be 1..{QUERY_MAX_PAGE}, got {pagesize}")
     body: list = [
@@ -210,7 +210,7 @@ def read_more(result_id: str) -> Function:
 
 def read(object_name: str, keys: list[str], fields: list[str] | None = None) -> Function:
     if not 1 <= len(keys) <= 100:
-        raise ValueError("read takes 1..100 keys (PROTOCOL.md §5.3)")
+        raise ValueError("read takes 1..100 keys (docs/protocol.md §5.3)")
     return Function(
         "read",
         (

@@ -8,14 +8,14 @@
     |   +-- RateLimited               HTTP 429 / GW-0010 / "API rate limit exceeded" (retry_after)
     |   +-- ServiceUnavailable        HTTP 500/502/503/504, Cloudflare error pages
     |   +-- TransportError            connection reset, connect/read timeout
-    |   +-- MalformedResponse         body is not parsable XML (PROTOCOL.md §11.1)
+    |   +-- MalformedResponse         body is not parsable XML (docs/protocol.md §11.1)
     |   +-- TemporarilyOffline        "Temporarily Off-line", "Please Try Again Later"
     |   +-- CompanyBusy               200024 "too many operations running for this company":
     |   |                             back off; the client drops to 1 request in flight (§17)
     |   +-- FunctionInProcess         "... control ID X is in process": the first attempt still
     |                                 runs; wait, then re-send the same bytes (§2, §17)
-    +-- SessionExpired                log in again once and repeat (PROTOCOL.md §3.3)
-    +-- ResultIdExpired               restart the readByQuery (PROTOCOL.md §5.1)
+    +-- SessionExpired                log in again once and repeat (docs/protocol.md §3.3)
+    +-- ResultIdExpired               restart the readByQuery (docs/protocol.md §5.1)
     +-- FatalError                    fail the object; a human must act
         +-- ConfigurationError        fix the configuration (credentials, company); exit 2
         |   +-- SenderCredentialsError    control-level XL03000006: sender id / password
@@ -55,7 +55,7 @@ Level = Literal["gateway", "control", "authentication", "result"]
 
 @dataclass(frozen=True)
 class ErrorDetail:
-    """One ``<error>`` element, cleaned (PROTOCOL.md §4.1: unescape, strip tags, Support ID)."""
+    """One ``<error>`` element, cleaned (docs/protocol.md §4.1: unescaped, tags and Support ID)."""
 
     errorno: str
     description: str = ""
@@ -76,7 +76,7 @@ _SUPPORT_ID = re.compile(r"\[Support ID: ([^\]]*)\]")
 
 
 def clean_text(raw: str | None) -> str:
-    """Unescape HTML entities, strip tags and URL-decode the Support ID (PROTOCOL.md §4.1)."""
+    """Unescape HTML entities, strip tags and URL-decode the Support ID (docs/protocol.md §4.1)."""
     text = html.unescape(raw or "")
     text = _TAG.sub("", text).strip()
     return _SUPPORT_ID.sub(lambda m: f"[Support ID: {urllib.parse.unquote(m.group(1))}]", text)
@@ -146,7 +146,7 @@ class TemporarilyOffline(RetryableError): ...
 
 
 class CompanyBusy(RetryableError):
-    """200024: the company's allowance of requests in flight is used up (PROTOCOL.md §17)."""
+    """200024: the company's allowance of requests in flight is used up (docs/protocol.md §17)."""
 
 
 class FunctionInProcess(RetryableError):
@@ -182,7 +182,7 @@ class PermissionDenied(FatalError): ...
 
 
 class AuditUnavailable(FatalError):
-    """AUDITHISTORY could not be read; ``cause`` is the error behind it (PROTOCOL.md §9, §17).
+    """AUDITHISTORY could not be read; ``cause`` is the error behind it (docs/protocol.md §9, §17).
 
     The deletes of the window can still be found by a key sweep: callers fall back to it with a
     warning instead of failing the object.
@@ -210,7 +210,7 @@ class InvalidField(FatalError): ...
 
 
 class UnqueryableFields(InvalidField):
-    """``query`` refuses fields that ``lookup`` lists (XL03000006, PROTOCOL.md §17)."""
+    """``query`` refuses fields that ``lookup`` lists (XL03000006, docs/protocol.md §17)."""
 
 
 class BadQuery(FatalError): ...

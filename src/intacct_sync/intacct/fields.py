@@ -30,7 +30,7 @@ class FieldType(str, Enum):
 
     @classmethod
     def parse(cls, datatype: str | None) -> FieldType:
-        """Lookup's DATATYPE; anything unknown is kept as text (PROTOCOL.md §6.1)."""
+        """Lookup's DATATYPE; anything unknown is kept as text (docs/protocol.md §6.1)."""
         try:
             return cls((datatype or "").strip().upper())
         except ValueError:
@@ -50,7 +50,7 @@ ARROW_TYPES: dict[FieldType, pa.DataType] = {
 }
 
 
-# Timestamps Intacct keeps in GMT whatever the company's time zone preference (PROTOCOL.md §7:
+# Timestamps Intacct keeps in GMT whatever the company's time zone preference (docs/protocol.md §7:
 # AUWHENCREATED next to a Pacific WHENMODIFIED in a real capture; ACCESSTIME documented as GMT).
 UTC_TIMESTAMP_FIELDS = frozenset({"AUWHENCREATED", "ACCESSTIME"})
 

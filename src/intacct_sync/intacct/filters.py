@@ -1,4 +1,4 @@
-"""``query`` filters as small values that render to the XSD's elements (PROTOCOL.md §5.2).
+"""``query`` filters as small values that render to the XSD's elements (docs/protocol.md §5.2).
 
 >>> f = And(Cmp("greaterthanorequalto", "WHENMODIFIED", "01/01/2024 00:00:00"),
 ...         Cmp("equalto", "STATE", "Posted"))
@@ -70,7 +70,7 @@ class _Group:
         object.__setattr__(self, "parts", tuple(p for p in parts if p is not None))
 
     def element(self) -> etree._Element:
-        # and/or need at least two children (PROTOCOL.md §14.10): one part is written alone.
+        # and/or need at least two children (docs/protocol.md §14.10): one part is written alone.
         if len(self.parts) == 1:
             return self.parts[0].element()
         if not self.parts:

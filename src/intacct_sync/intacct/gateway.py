@@ -5,7 +5,7 @@ a retry re-sends the same function controlids. Every attempt holds one slot of t
 in-flight limit (``limiter.InFlight``; not while backing off), is counted in ``CallStats``
 (calls, and the transactions Intacct bills for it, §12) and is read as a stream so a body
 larger than ``max_response_bytes`` is refused before it fills memory. HTTP-level failures are
-classified here (PROTOCOL.md §4.3); XML-level ones in ``response.py``.
+classified here (docs/protocol.md §4.3); XML-level ones in ``response.py``.
 
 A 200024 answer ("too many operations running for this company", §17) lowers the company's
 in-flight limit to 1 for the rest of the run, with a notice, before the policy backs off.
@@ -159,7 +159,7 @@ class Gateway:
             f"Intacct answered 200024 (too many operations running for this company): requests "
             f"in flight lowered from {previous} to 1 for the rest of this run. The company's "
             "other integrations share its allowance: schedule this sync away from them, or set "
-            "max_in_flight: 1 (PROTOCOL.md §12, §17)."
+            "max_in_flight: 1 (docs/protocol.md §12, §17)."
         )
         self.stats.notice(message)
         log.warning("%s", message)
@@ -221,7 +221,7 @@ def billed_on_error(functions: list[str], error: E.IntacctError) -> int:
     """Billed transactions of a failed attempt: the gateway ran the functions when it answered
     at result level (except an in-process refusal, which runs nothing) or gave up behind the CDN
     (524: the origin goes on working). A control or authentication failure, a 5xx or a lost
-    connection is not counted: nothing ran, or we cannot know (PROTOCOL.md §12, §17)."""
+    connection is not counted: nothing ran, or we cannot know (docs/protocol.md §12, §17)."""
     if isinstance(error, E.FunctionInProcess):
         return 0
     if error.level == "result" or error.http_status == 524:

@@ -1,4 +1,4 @@
-"""Any Intacct object by name: its spec inferred from what ``lookup`` says (PROTOCOL.md §6.1).
+"""Any Intacct object by name: its spec inferred from what ``lookup`` says (docs/protocol.md §6.1).
 
 * **Key**: ``RECORDNO`` (standard objects), else ``id`` (platform objects, read with
   readByQuery like user-defined dimensions).

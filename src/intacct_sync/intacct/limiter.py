@@ -1,6 +1,6 @@
 """Requests in flight for one company: a counting limit the client can lower, never raise.
 
-Intacct counts concurrent requests per company, whoever sends them (PROTOCOL.md §12, §17): the
+Intacct counts concurrent requests per company, whoever sends them (docs/protocol.md §12, §17): the
 company's other integrations and jobs share its allowance. When the gateway answers 200024
 ("too many operations running for this company") the client drops to one request in flight
 for the rest of the run; a ``BoundedSemaphore`` cannot shrink, this can. One ``InFlight`` is

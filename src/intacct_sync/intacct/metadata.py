@@ -1,4 +1,4 @@
-"""``lookup`` and ``getDimensions`` answers as Python values (PROTOCOL.md §6.1, §6.3)."""
+"""``lookup`` and ``getDimensions`` answers as Python values (docs/protocol.md §6.1, §6.3)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 What differs between objects (table, key, cursor, parents, money fields, delete strategy,
 dependency tier) lives here and nowhere else: code never branches on an object's name.
 Field lists are not declared: they come from Intacct's ``lookup`` at run time, so custom fields
-appear on their own (PROTOCOL.md §6.1).
+appear on their own (docs/protocol.md §6.1).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from enum import Enum
 
 
 class DeleteStrategy(str, Enum):
-    """How deletes of an object's records are found (PROTOCOL.md §9)."""
+    """How deletes of an object's records are found (docs/protocol.md §9)."""
 
     AUDIT = "audit"  # AUDITHISTORY rows with ACCESSMODE 'D', falling back to a key sweep
     CASCADE = "cascade"  # lines: gone when their header is gone, plus the key sweep
@@ -23,7 +23,7 @@ class DeleteStrategy(str, Enum):
 
 
 class ReadFunction(str, Enum):
-    QUERY = "query"  # keyset pages on (cursor, key), pagesize up to 2000 (PROTOCOL.md §5.2)
+    QUERY = "query"  # keyset pages on (cursor, key), pagesize up to 2000 (docs/protocol.md §5.2)
     READ_BY_QUERY = "readByQuery"  # readByQuery + readMore by resultId, pagesize up to 1000 (§5.1)
 
 
@@ -40,8 +40,8 @@ class ObjectSpec:
     name: str  # Intacct object name, e.g. APBILL
     table: str  # Delta table name, e.g. ap_bill
     key: str = "RECORDNO"
-    cursor: str = "WHENMODIFIED"  # timestamp in the company time zone (PROTOCOL.md §7)
-    # Creation timestamp used to catch records whose cursor is empty (PROTOCOL.md §7: on
+    cursor: str = "WHENMODIFIED"  # timestamp in the company time zone (docs/protocol.md §7)
+    # Creation timestamp used to catch records whose cursor is empty (docs/protocol.md §7: on
     # transactions WHENCREATED is a date and AUWHENCREATED the real creation time).
     created: str | None = "WHENCREATED"
     parents: tuple[Parent, ...] = ()
@@ -71,7 +71,7 @@ class ObjectSpec:
 
     @property
     def audit_object_type(self) -> str:
-        """AUDITHISTORY.OBJECTTYPE is the lowercase object name (PROTOCOL.md §8)."""
+        """AUDITHISTORY.OBJECTTYPE is the lowercase object name (docs/protocol.md §8)."""
         return self.name.lower()
 
 
@@ -79,7 +79,7 @@ _UDD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 
 
 def udd_spec(object_name: str) -> ObjectSpec:
-    """The spec of a user-defined dimension found with getDimensions (PROTOCOL.md §6.3).
+    """The spec of a user-defined dimension found with getDimensions (docs/protocol.md §6.3).
 
     UDDs are platform objects: their key is ``id`` and they are read with readByQuery.
     """

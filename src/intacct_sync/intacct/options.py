@@ -42,12 +42,12 @@ def _skip_map(value: Mapping[str, object] | None) -> Mapping[str, tuple[str, ...
 
 @dataclass(frozen=True)
 class ClientOptions:
-    # Zone of Intacct's naive timestamps: the web-services user's preference (PROTOCOL.md §7).
+    # Zone of Intacct's naive timestamps: the web-services user's preference (docs/protocol.md §7).
     timezone: str = "America/Los_Angeles"
-    # Requests in flight per company, shared by every thread and entity (PROTOCOL.md §12); also
+    # Requests in flight per company, shared by every thread and entity (docs/protocol.md §12); also
     # the key ranges a large full read runs at once.
     max_in_flight: int = 2
-    page_size: int = QUERY_MAX_PAGE  # rows per query page (PROTOCOL.md §5.2: 1..2000)
+    page_size: int = QUERY_MAX_PAGE  # rows per query page (docs/protocol.md §5.2: 1..2000)
     timeout: tuple[float, float] = (10.0, 300.0)  # connect, read seconds
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     session_lifetime: timedelta = timedelta(minutes=50)

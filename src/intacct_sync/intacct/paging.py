@@ -7,8 +7,8 @@ is a small stateful object that builds the first request and, from each answer, 
 in pagination").
 
 * ``KeysetPaginator``: ``query`` ordered by (cursor, key) or by key alone; each next page is
-  filtered after the last row read, never by offset (PROTOCOL.md §5.2: every offset request is a
-  fresh query, so rows changing while paging would shift).
+  filtered after the last row read, never by offset (docs/protocol.md §5.2: every offset request
+  is a fresh query, so rows changing while paging would shift).
 * ``ReadMorePaginator``: ``readByQuery``, then ``readMore`` by ``resultId`` while
   ``numremaining`` > 0 (§5.1).
 * ``OffsetPaginator``: ``query`` pages by offset, for answers that cannot shift between pages
@@ -98,7 +98,7 @@ class KeysetPaginator(Paginator):
 
     The comparison values are the raw strings of the last row, so no time-zone round trip is
     involved. ``showprivate`` (top-level sessions only) lets the query see private-entity rows
-    (PROTOCOL.md §10). ``select`` and ``page_size`` may change between pages (``adaptive.py``);
+    (docs/protocol.md §10). ``select`` and ``page_size`` may change between pages (``adaptive.py``);
     ``request()`` always asks for the page after the last row read.
     """
 

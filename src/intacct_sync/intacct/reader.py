@@ -1,6 +1,6 @@
 """Paged reads of one object's rows: which requests, in which order, as typed pages.
 
-**Incremental reads** (``ReadFunction.QUERY``, PROTOCOL.md §5.2, §9): keyset pages on
+**Incremental reads** (``ReadFunction.QUERY``, docs/protocol.md §5.2, §9): keyset pages on
 (cursor, key) within the window (``paging.KeysetPaginator``), then the rows whose cursor is
 empty in a second keyset pass on the key alone: those whose ``created`` field is in the window.
 
@@ -21,7 +21,7 @@ small, so the set of yielded keys stays small.
 
 Keyset pages go through ``adaptive.Adaptive`` when the client passes one: fields ``query``
 refuses are left out (null in the batches), a page lost to HTTP 524 is asked again at half the
-size from the same position (PROTOCOL.md §17).
+size from the same position (docs/protocol.md §17).
 """
 
 from __future__ import annotations

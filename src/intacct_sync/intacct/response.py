@@ -1,4 +1,4 @@
-"""The response envelope: three status levels checked in order (PROTOCOL.md §4.1).
+"""The response envelope: three status levels checked in order (docs/protocol.md §4.1).
 
 ``check_response`` is the only place a parsed body becomes an error (through
 ``classify.classify``): control status first (errors under ``response/errormessage``), then the
@@ -60,7 +60,7 @@ def _text(parent: etree._Element | None, tag: str) -> str:
 
 
 def parse_errors(errormessage: etree._Element | None) -> tuple[ErrorDetail, ...]:
-    """Every ``<error>`` inside an ``<errormessage>``, cleaned (PROTOCOL.md §4.1)."""
+    """Every ``<error>`` inside an ``<errormessage>``, cleaned (docs/protocol.md §4.1)."""
     if errormessage is None:
         return ()
     return tuple(

@@ -1,10 +1,12 @@
 """The retry policy: which failures are retried, how long to wait, when to give up.
 
-Retried (PROTOCOL.md §13): every ``RetryableError`` (transport errors, 429/GW-0010, 500/502/
+Retried (docs/protocol.md §13): every ``RetryableError`` (transport errors, 429/GW-0010, 500/502/
 503/504, Cloudflare pages, unparsable XML, "try again later", 200024 "too many operations
 running for this company" and "... is in process", §17). An in-process refusal means our own
 first attempt still runs: waiting and re-sending the same bytes is answered once it finished
-(``uniqueid=false``, §2). Waits grow exponentially with
+(``uniqueid=false``, §2). An in-process refusal runs nothing, so it does not use up an attempt: the
+policy keeps waiting for the first attempt, within the total time bound. Waits grow
+exponentially with
 jitter (1 s, 2 s, 4 s … capped at 60 s, plus up to 1 s of random jitter); a ``Retry-After``
 given with a 429 is honoured instead. Bounded twice: at most ``max_attempts`` (6) attempts and
 ``max_total_seconds`` (10 min) of waiting and working.
@@ -31,7 +33,12 @@ from typing import TypeVar
 
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
-from intacct_sync.intacct.errors import RateLimited, RetryableError, ServerMayStillBeWorking
+from intacct_sync.intacct.errors import (
+    FunctionInProcess,
+    RateLimited,
+    RetryableError,
+    ServerMayStillBeWorking,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -74,8 +81,12 @@ class RetryPolicy:
         ``retry_524=False``: a 524 is raised at once (the caller changes the request instead).
         """
         seen_524 = [0]
+        in_process = [0]  # refusals that ran nothing: waiting, not failed attempts
 
         def retryable(error: BaseException) -> bool:
+            if isinstance(error, FunctionInProcess):
+                in_process[0] += 1
+                return True
             if isinstance(error, ServerMayStillBeWorking):
                 if not retry_524:
                     return False
@@ -86,7 +97,7 @@ class RetryPolicy:
         def stop(state: RetryCallState) -> bool:
             spent = max(state.seconds_since_start or 0.0, state.idle_for)
             over_time = spent + (state.upcoming_sleep or 0.0) > self.max_total_seconds
-            return state.attempt_number >= self.max_attempts or over_time
+            return state.attempt_number - in_process[0] >= self.max_attempts or over_time
 
         def wait(state: RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None

@@ -1,7 +1,7 @@
 """Credentials and the API session: getAPISession, cache, sliding expiry, re-login, entities.
 
 A session comes from ``getAPISession`` sent with ``<login>``; from then on every request goes
-to the **endpoint returned with the session** with ``<sessionid>`` (PROTOCOL.md §3.1). The
+to the **endpoint returned with the session** with ``<sessionid>`` (docs/protocol.md §3.1). The
 session is reused until the first of: the configured lifetime (default 50 min) after login, or
 5 minutes before the gateway's ``sessiontimeout``. That timeout is sliding, so it is re-read
 from every response; the time left is ``sessiontimeout - sessiontimestamp`` (both the

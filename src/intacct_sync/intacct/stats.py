@@ -1,7 +1,7 @@
 """Every Intacct API call counted (per function) and timed, thread-safe; billed transactions.
 
 Each HTTP request sent is counted once per function it carries, retries included (``calls``).
-Intacct bills **transactions** (PROTOCOL.md §12, §17): each ``query``, ``readByQuery`` and
+Intacct bills **transactions** (docs/protocol.md §12, §17): each ``query``, ``readByQuery`` and
 ``readMore`` the gateway ran counts 1, whatever its result; ``lookup``, ``getAPISession``,
 ``inspect``, ``getDimensions`` and ``read`` do not. The gateway tells us which ran
 (``billed_functions``). A snapshot taken before and after one object's read gives that
@@ -35,7 +35,7 @@ def scope(name: str) -> Iterator[None]:
         _SCOPE.reset(token)
 
 
-# What Intacct bills (PROTOCOL.md §12, §17).
+# What Intacct bills (docs/protocol.md §12, §17).
 BILLABLE = frozenset({"query", "readByQuery", "readMore"})
 
 
@@ -147,7 +147,7 @@ class CallStats:
             )
 
     def record_transactions(self, object_name: str | None, count: int) -> None:
-        """``count`` billed transactions on ``object_name`` (PROTOCOL.md §12)."""
+        """``count`` billed transactions on ``object_name`` (docs/protocol.md §12)."""
         if count <= 0:
             return
         tag = _SCOPE.get()

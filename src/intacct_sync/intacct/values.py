@@ -1,4 +1,4 @@
-"""Intacct value formats -> Arrow columns, converted a whole column at a time (PROTOCOL.md §7).
+"""Intacct value formats -> Arrow columns, converted a whole column at a time (docs/protocol.md §7).
 
 * DATE ``MM/DD/YYYY`` -> date32 (a calendar date, never shifted).
 * TIMESTAMP ``MM/DD/YYYY HH:MM:SS`` -> timestamp[us, UTC], read in the configured Intacct time
@@ -13,8 +13,8 @@
 * INTEGER -> int64; TEXT / ENUM stay strings.
 * An empty element is null, whatever the type.
 
-**Off-type but lossless shapes** (PROTOCOL.md §17) are accepted exactly: an INTEGER printed with
-a zero fraction (``12.0``) and a TIMESTAMP printed as a date only (``MM/DD/YYYY``: that day's
+**Off-type but lossless shapes** (docs/protocol.md §17) are accepted exactly: an INTEGER printed
+with a zero fraction (``12.0``) and a TIMESTAMP printed as a date only (``MM/DD/YYYY``: that day's
 midnight in the zone). The fast path converts the column as declared; only a column that fails
 it is normalised, so well-typed pages cost nothing more. Anything that would lose information
 (``12.5``, ``00/00/0000 00:00:00``) is an ``InvalidValue`` naming the object, the record's key,

@@ -1,4 +1,4 @@
-"""The change window of a read, as Intacct filters (PROTOCOL.md §5, §7, §9).
+"""The change window of a read, as Intacct filters (docs/protocol.md §5, §7, §9).
 
 A window ``[start, end]`` is held in UTC; Intacct's naive timestamps are written in the company
 time zone (the web-services user's preference), except the fields Intacct keeps in GMT, so the
@@ -76,5 +76,5 @@ class WindowFilters:
 
 
 def quote(value: str) -> str:
-    """A readByQuery string literal: backslash-escape quotes (PROTOCOL.md §5.1)."""
+    """A readByQuery string literal: backslash-escape quotes (docs/protocol.md §5.1)."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"

@@ -1,6 +1,6 @@
 """Turning response bytes into an lxml tree, safely.
 
-Two defences (PROTOCOL.md §11):
+Two defences (docs/protocol.md §11):
 
 * control characters XML 1.0 forbids (U+0000-U+0008, U+000B, U+000C, U+000E-U+001F), raw or as
   ``&#N;``/``&#xN;`` references, are stripped first: user-entered memos may carry them and one

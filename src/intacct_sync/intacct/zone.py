@@ -1,4 +1,4 @@
-"""Evidence of the web-services user's time zone, read from the data (PROTOCOL.md §7).
+"""Evidence of the web-services user's time zone, read from the data (docs/protocol.md §7).
 
 The XML gateway exposes no user preference (docs/protocol.md §7), but a record that was never
 modified carries the same instant twice: ``AUWHENCREATED`` in GMT and ``WHENMODIFIED`` in the

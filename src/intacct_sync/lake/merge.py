@@ -114,7 +114,7 @@ def newer_condition(cursor: str | None, columns: list[str]) -> str:
     the same night; what Intacct returns now is its current version. With the *same* cursor (or
     both null, or an object without one) the row is taken when any column differs (compared
     null-safely, so a replay changes nothing): Intacct does not move WHENMODIFIED when a related
-    record changes a copied-in name, and two edits can share one second (PROTOCOL.md §17); what
+    record changes a copied-in name, and two edits can share one second (docs/protocol.md §17); what
     Intacct returns now is the truth. A column the target lacks a value for but the source has
     (a field just added by schema evolution) is filled in likewise.
     """

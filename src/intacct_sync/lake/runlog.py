@@ -86,7 +86,7 @@ class RunRecord:
     rows_updated: int = 0
     rows_deleted: int = 0
     api_calls: int = 0  # every request: logins, lookups and data reads
-    transactions: int = 0  # the billable ones: query, readByQuery, readMore (PROTOCOL.md §12)
+    transactions: int = 0  # the billable ones: query, readByQuery, readMore (docs/protocol.md §12)
     pages: int = 0
     bytes: int = 0
     watermark_before: datetime | None = None
@@ -99,6 +99,7 @@ class RunRecord:
     fields_hash: str | None = None  # the fields read (lookup minus skipped), to spot changes
     source_digest: str | None = None  # content digest of a full read (objects read in full)
     refused_fields: str | None = None  # fields Intacct's query refused (comma list; §17)
+    page_size: int | None = None  # a smaller page size learned from Intacct's timeouts (§17)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:

@@ -7,7 +7,6 @@ Delta snapshots), whose warehouse and metastore live in one directory so nothing
 
 from __future__ import annotations
 
-import logging
 import shutil
 from pathlib import Path
 
@@ -15,11 +14,10 @@ from pyspark.sql import SparkSession
 
 from intacct_sync.lake.errors import SparkUnavailableError
 
-log = logging.getLogger(__name__)
 DEFAULT_WAREHOUSE = ".lakehouse"
 
 # Settings that make a local session fast for small tables; none changes a result.
-_LOCAL_CONF: dict[str, str] = {
+LOCAL_CONF: dict[str, str] = {
     "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
     "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
     "spark.sql.shuffle.partitions": "2",
@@ -70,36 +68,21 @@ def get_spark(
     # Hive support with an embedded Derby metastore in the warehouse: the tables a run creates
     # are still registered when the next process opens the same warehouse.
     builder = SparkSession.builder.master("local[2]").appName(app_name).enableHiveSupport()
-    for key, value in _LOCAL_CONF.items():
+    for key, value in LOCAL_CONF.items():
         builder = builder.config(key, value)
+    log_config = Path(__file__).with_name("log4j2.properties")
+    java_options = (
+        f"-Duser.timezone=UTC -Dderby.system.home={root} "
+        f"-Dlog4j2.configurationFile={log_config.as_uri()}"
+    )
     builder = (
         builder.config("spark.sql.warehouse.dir", str(root))
         .config("spark.hadoop.javax.jdo.option.ConnectionURL", _derby_url(root))
-        .config("spark.driver.extraJavaOptions", f"-Duser.timezone=UTC -Dderby.system.home={root}")
+        .config("spark.driver.extraJavaOptions", java_options)
     )
     builder = _with_delta_jars(builder, jars_dir)
-    spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("WARN")
-    _quiet(spark)
-    return spark
-
-
-# Warnings a local run prints for every table and MERGE although nothing is wrong.
-_NOISY_LOGGERS = (
-    "org.apache.spark.sql.hive.HiveExternalCatalog",  # "no Hive SerDe for provider delta"
-    "org.apache.spark.rdd.MapPartitionsRDD",  # Delta's local checkpoints of MERGE plans
-    "org.apache.hadoop.util.NativeCodeLoader",
-)
-
-
-def _quiet(spark: SparkSession) -> None:
-    jvm = spark.sparkContext._jvm  # noqa: SLF001 - log4j has no Python API
-    try:
-        level = jvm.org.apache.logging.log4j.Level.ERROR
-        for name in _NOISY_LOGGERS:
-            jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(name, level)
-    except Exception as exc:  # noqa: BLE001 - only cosmetics
-        log.debug("could not quiet Spark loggers: %s", exc)
+    # Logging is configured by log4j2.properties (no sparkContext needed to quiet it).
+    return builder.getOrCreate()
 
 
 def _derby_url(root: Path) -> str:

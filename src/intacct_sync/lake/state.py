@@ -48,7 +48,7 @@ RUNS_SCHEMA = pa.schema(
      # added with the state in the log:
      ("transactions", pa.int64()), ("keys_swept", pa.bool_()), ("table_version", pa.int64()),
      ("fields_hash", pa.string()), ("source_digest", pa.string()),
-     ("refused_fields", pa.string())]
+     ("refused_fields", pa.string()), ("page_size", pa.int64())]
 )  # fmt: skip
 
 
@@ -68,6 +68,7 @@ class SyncState:
     fields_hash: str | None = None  # lookup's fields as last synced
     source_digest: str | None = None  # a full read's content, for objects read in full
     refused_fields: tuple[str, ...] = ()  # fields query refused (asked again on a full read)
+    page_size: int | None = None  # learned from timeouts (the configured size on a full read)
     table_version: int | None = None  # after the last run that wrote
     run_id: str | None = None
     updated_at: datetime | None = None
@@ -128,8 +129,9 @@ class StateStore:
               max_by(struct(started_at, table_version, target_count, target_sums), started_at)
                 FILTER (WHERE reconciled IS NOT NULL) AS reconcile,
               max_by(struct(fields_hash, source_digest, table_version, run_id, ended_at,
-                            refused_fields), ended_at)
+                            refused_fields, page_size), ended_at)
                 FILTER (WHERE {ok}) AS latest,
+              count(*) FILTER (WHERE {ok}) AS succeeded,
               coalesce(sum(transactions) FILTER (WHERE started_at >= {timestamp_literal(month)}), 0)
                 AS month_transactions
             FROM {self.table}
@@ -139,7 +141,12 @@ class StateStore:
             .toArrow()
             .to_pylist()
         )
-        states = {(r["object"], r["entity"]): _state(r) for r in rows if r["object"] != RUN_OBJECT}
+        # An object with failed runs only has no state: it starts over as if never synced.
+        states = {
+            (r["object"], r["entity"]): _state(r)
+            for r in rows
+            if r["object"] != RUN_OBJECT and r["succeeded"]
+        }
         return LogSnapshot(states, sum(int(r["month_transactions"]) for r in rows))
 
     def get(self, object: str, entity: str = "") -> SyncState | None:  # noqa: A002
@@ -192,6 +199,7 @@ def _state(row: dict) -> SyncState:
         fields_hash=latest.get("fields_hash"),
         source_digest=latest.get("source_digest"),
         refused_fields=tuple(filter(None, (latest.get("refused_fields") or "").split(","))),
+        page_size=latest.get("page_size"),
         table_version=latest.get("table_version"),
         run_id=latest.get("run_id"),
         updated_at=latest.get("ended_at"),

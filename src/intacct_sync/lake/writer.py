@@ -276,20 +276,25 @@ class TableWriter:
         scope = self._live_condition()
         if entity is not None:
             scope += f" AND t._entity = {quote_string(entity)}"
-        # Look before writing: a sweep that finds nothing missing commits nothing.
+        # The rows to delete are found first (live rows whose key Intacct no longer returns), so
+        # a sweep that finds nothing missing commits nothing, and the MERGE is a plain WHEN
+        # MATCHED on those keys: a NOT MATCHED BY SOURCE merge never scans its source in Delta's
+        # first pass, which (sources not materialized) reads as a changed source and warns.
         live = self.spark.table(self.qualified).alias("t").where(scope)
-        gone = live.join(keys, F.col(f"t.`{self.key}`") == F.col(KEY), "left_anti")
+        gone = live.join(keys, F.col(f"t.`{self.key}`") == F.col(KEY), "left_anti").select(
+            F.col(f"t.`{self.key}`").alias(KEY)
+        )
         if gone.limit(1).count() == 0:
             return 0
         action = self._delete_action(run_id, synced_at)
 
         def merge() -> MergeCounts:
-            with temp_view(keys, "keys") as view:
+            with temp_view(gone, "gone") as view:
                 return merge_counts(
                     self.spark.sql(
                         f"MERGE INTO {self.qualified} t USING {view} s "
                         f"ON t.`{self.key}` = s.{KEY} "
-                        f"WHEN NOT MATCHED BY SOURCE AND {scope} THEN {action}"
+                        f"WHEN MATCHED AND {scope} THEN {action}"
                     )
                 )
 
@@ -322,7 +327,7 @@ class TableWriter:
 
 
 # At the top level a record's owning entity is its MEGAENTITYID (empty for shared records);
-# an entity session's rows belong to that entity (PROTOCOL.md §10).
+# an entity session's rows belong to that entity (docs/protocol.md §10).
 OWNER_COLUMN = "megaentityid"
 
 

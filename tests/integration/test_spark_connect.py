@@ -1,0 +1,116 @@
+"""The sync through Spark Connect, as on serverless compute: no sparkContext, no JVM here.
+
+A local Spark Connect server with Delta (tests/support/connect_server.py) stands in for
+serverless. The same pipeline runs against it: full and incremental syncs with updates,
+deletes and cascades, the run log and ``status``, and the CLI a wheel task runs, in a process
+that has no Java at all (so a local JVM cannot be what makes it work).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from intacct_sync.lake.names import TableNames
+from intacct_sync.lake.state import StateStore
+from intacct_sync.runner import run_sync
+from tests.support.lake_check import check_all
+from tests.support.sync import client_for, settings_for
+
+pytestmark = [pytest.mark.spark, pytest.mark.connect, pytest.mark.xdist_group("connect")]
+
+OBJECTS = ("VENDOR", "APBILL", "APBILLITEM", "GLBATCH", "GLENTRY", "FUND")
+
+
+@pytest.fixture
+def connect_names(connect_spark) -> TableNames:
+    names = TableNames("main", f"c_{uuid.uuid4().hex[:12]}")
+    names.ensure_schema(connect_spark)
+    return names
+
+
+def test_the_session_is_spark_connect_without_a_spark_context(connect_spark):
+    from pyspark.sql.connect.session import SparkSession as ConnectSession
+
+    assert isinstance(connect_spark, ConnectSession)
+    with pytest.raises(Exception, match="sparkContext|JVM_ATTRIBUTE_NOT_SUPPORTED"):
+        _ = connect_spark.sparkContext
+
+
+def test_full_then_incremental_sync_with_deletes_and_cascades(
+    connect_server, connect_spark, connect_names, emulator
+):
+    spark, company = connect_spark, emulator.company
+    settings = settings_for(emulator, connect_names, objects=OBJECTS, remote=connect_server.url)
+    assert settings.spark_mode == "spark-connect"
+    assert settings.writer_options("VENDOR").transfer == "arrow"  # the server cannot read here
+    with client_for(emulator, settings) as client:
+        first = run_sync(settings, client=client, spark=spark)
+        assert [(r.object, r.error_message) for r in first.failed] == []
+        assert all(r.mode == "full" and r.reconciled for r in first.results)
+        check_all(spark, connect_names, company, list(OBJECTS))
+
+        bills = [int(r["RECORDNO"]) for r in company.rows("APBILL")]
+        company.update("APBILL", bills[0], {"DESCRIPTION": "edited through Connect"})
+        company.delete("APBILL", bills[1])  # its lines go with it (a cascade)
+        company.delete("GLBATCH", int(company.rows("GLBATCH")[0]["RECORDNO"]))
+        vendor = company.insert("VENDOR", {"VENDORID": "V-CONNECT", "NAME": "Connect Vendor"})
+        emulator.clock.advance(timedelta(minutes=5))
+        second = run_sync(settings, client=client, spark=spark)
+
+    by = {r.object: r for r in second.results}
+    assert [(r.object, r.error_message) for r in second.failed] == []
+    assert all(r.mode == "incremental" for r in second.results if r.object != "FUND")
+    assert (by["APBILL"].rows_updated, by["APBILL"].rows_deleted) == (1, 1)
+    assert by["VENDOR"].rows_inserted == 1 and by["GLBATCH"].rows_deleted == 1
+    assert by["APBILLITEM"].rows_deleted == 0  # the bill's lines left by the cascade, not alone
+    lines = spark.table(connect_names.qualified("ap_bill_item"))
+    assert lines.where(f"recordkey = {bills[1]} AND NOT _deleted").count() == 0
+    assert lines.where(f"recordkey = {bills[1]} AND _deleted").count() > 0
+    # Objects that changed are reconciled again; the others keep their last figures.
+    assert {r.object: r.reconciled for r in second.results if r.reconciled is not None} == {
+        name: True for name in ("VENDOR", "APBILL", "APBILLITEM", "GLBATCH", "GLENTRY")
+    }
+    check_all(spark, connect_names, company, list(OBJECTS))
+    new = spark.table(connect_names.qualified("vendor")).where(f"recordno = {vendor}").first()
+    assert new["name"] == "Connect Vendor"
+    # The state is the run log, read back through Connect.
+    states = {s.object: s for s in StateStore(spark, connect_names).states()}
+    assert set(states) == set(OBJECTS) and states["APBILL"].watermark is not None
+
+
+def test_the_cli_syncs_and_reports_status_through_spark_connect_with_no_java(
+    connect_server, connect_spark, connect_names, emulator, tmp_path
+):
+    """What a serverless wheel task runs: the entry point, a Connect session, exit statuses."""
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        env = {
+            # No java on PATH and no JAVA_HOME: a local JVM cannot start, only Connect works.
+            "PATH": str(Path(sys.executable).parent),
+            "HOME": str(tmp_path),
+            "SPARK_REMOTE": connect_server.url,
+            **{k: os.environ[k] for k in ("PYTHONPATH",) if k in os.environ},
+            **{f"INTACCT_{k.upper()}": v for k, v in emulator.credentials.items()},
+        }
+        argv = [sys.executable, "-m", "intacct_sync.cli", *args, "--schema", connect_names.schema,
+                "--endpoint-url", emulator.url]  # fmt: skip
+        return subprocess.run(  # noqa: S603 - our own argv
+            argv, env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path
+        )
+
+    run = cli("run", "--objects", "VENDOR,FUND", "--lag-minutes", "0", "--no-progress")
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
+    check_all(connect_spark, connect_names, emulator.company, ["VENDOR", "FUND"])
+    status = cli("status")
+    assert status.returncode == 0, status.stderr[-2000:]
+    assert "VENDOR" in status.stdout and "FUND" in status.stdout
+    # A failure leaves through the exit status: an unknown object is a configuration error.
+    bad = cli("run", "--objects", "NOTANOBJECT", "--no-progress")
+    assert bad.returncode == 2 and "NOTANOBJECT" in bad.stderr + bad.stdout
