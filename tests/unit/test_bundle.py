@@ -1,9 +1,11 @@
 """The Databricks Asset Bundle, checked offline: databricks.yml, resources/*.yml and notebooks/.
 
-The job and schema resources are validated with the typed classes of the `databricks-bundles`
-package (unknown fields and bad enum values raise), after ${...} references are resolved the way
-`databricks bundle deploy` would for each target. The wheel task is checked against pyproject.toml
-and the real CLI parser; the notebooks against the widgets they define.
+Every bundle file is validated as written against the CLI's own JSON schema (a trimmed copy in
+tests/fixtures, tests/support/bundle_schema.py), and the job, schema and dashboard resources with
+the typed classes of the `databricks-bundles` package (unknown fields and bad enum values raise),
+after ${...} references are resolved the way `databricks bundle deploy` would for each target.
+The wheel task is checked against pyproject.toml and the real CLI parser; the notebooks against
+the widgets they define.
 """
 
 from __future__ import annotations
@@ -18,14 +20,19 @@ from typing import Any
 
 import pytest
 import yaml
+from databricks.bundles.dashboards import Dashboard
 from databricks.bundles.jobs import Job
 from databricks.bundles.schemas import Schema
+
+from tests.support.bundle_schema import errors as schema_errors
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = re.compile(r"\$\{([^}]+)\}")
 # Values a real deploy gets from the workspace or from --var; prod requires the last two.
 CONTEXT = {"workspace.current_user.userName": "someone@example.com", "bundle.name": "intacct_sync"}
 PROD_VARS = {"notification_email": "alerts@example.com", "service_principal": "6f0c1f1e-0a1b-4c2d"}
+# Every target needs these from --var or BUNDLE_VAR_<name>: no default fits every workspace.
+DEPLOY_VARS = {"warehouse_id": "0123456789abcdef"}
 TOP_LEVEL_LEVELS = {"CAN_VIEW", "CAN_RUN", "CAN_MANAGE"}
 
 
@@ -70,7 +77,7 @@ def resolve(value: Any, context: dict[str, Any]) -> Any:
 
 
 def deploy_context(bundle: dict, resources: dict, target: str) -> dict[str, Any]:
-    variables = target_variables(bundle, target)
+    variables = {**target_variables(bundle, target), **DEPLOY_VARS}
     if target == "prod":
         variables.update(PROD_VARS)
     context = {**CONTEXT, "bundle.target": target, **{f"var.{k}": v for k, v in variables.items()}}
@@ -122,10 +129,37 @@ def test_prod_runs_as_the_service_principal_and_demands_its_values(bundle):
     assert prod["mode"] == "production"
     assert prod["run_as"] == {"service_principal_name": "${var.service_principal}"}
     assert "current_user" not in prod["workspace"]["root_path"]  # one copy, whoever deploys
-    assert set(bundle["variables"]) - set(target_variables(bundle, "prod")) == set(PROD_VARS)
+    missing = set(bundle["variables"]) - set(target_variables(bundle, "prod"))
+    assert missing == set(PROD_VARS) | set(DEPLOY_VARS)
     for permission in prod["permissions"]:
         assert permission["level"] in TOP_LEVEL_LEVELS
         assert len(set(permission) & {"user_name", "group_name", "service_principal_name"}) == 1
+
+
+def test_only_the_dashboard_warehouse_must_be_given_in_dev(bundle):
+    assert set(bundle["variables"]) - set(target_variables(bundle, "dev")) == set(DEPLOY_VARS)
+
+
+# --- the CLI's JSON schema ------------------------------------------------------------------
+
+BUNDLE_FILES = ["databricks.yml", *sorted(p.name for p in ROOT.glob("resources/*.yml"))]
+
+
+@pytest.mark.parametrize("name", BUNDLE_FILES)
+def test_bundle_files_validate_against_the_cli_json_schema(name):
+    path = ROOT / name if name == "databricks.yml" else ROOT / "resources" / name
+    assert schema_errors(load(path)) == []
+
+
+def test_schema_validation_names_a_misspelled_field_and_a_wrong_type():
+    document = load(ROOT / "resources" / "intacct_finance.dashboard.yml")
+    dashboard = document["resources"]["dashboards"]["intacct_finance"]
+    dashboard["warehouse"] = dashboard.pop("warehouse_id")
+    dashboard["embed_credentials"] = "no"
+    wrong_type, unknown = sorted(schema_errors(document))
+    assert unknown == "/resources/dashboards/intacct_finance/warehouse: not a known field"
+    # a boolean, or a ${var...} reference: "no" is neither
+    assert wrong_type.startswith("/resources/dashboards/intacct_finance/embed_credentials: 'no'")
 
 
 # --- resources ----------------------------------------------------------------------------
@@ -139,6 +173,22 @@ def test_resources_are_valid_typed_bundle_resources(bundle, resources, target):
         assert job.name == key
     schema = Schema.from_dict(resolve(resources["schemas"]["intacct"], context))
     assert (schema.catalog_name, schema.name) == ("main", "intacct")
+    (key,) = resources["dashboards"]
+    dashboard = Dashboard.from_dict(resolve(resources["dashboards"][key], context))
+    assert dashboard.display_name and dashboard.warehouse_id == DEPLOY_VARS["warehouse_id"]
+
+
+def test_dashboard_reads_the_views_in_the_schema_the_bundle_creates(resources):
+    dashboard = resources["dashboards"]["intacct_finance"]
+    # The datasets name views unqualified; these two fields point them at the bundle's schema,
+    # whose resource name carries development mode's dev_<user>_ prefix.
+    assert dashboard["dataset_catalog"] == "${var.catalog}"
+    assert dashboard["dataset_schema"] == "${resources.schemas.intacct.name}"
+    assert dashboard["warehouse_id"] == "${var.warehouse_id}"
+    # Paths in resources/ are relative to that folder.
+    assert (ROOT / "resources" / dashboard["file_path"]).resolve() == (
+        ROOT / "resources" / "intacct_finance.lvdash.json"
+    )
 
 
 def test_typed_validation_rejects_a_misspelled_field(bundle, resources):
@@ -223,7 +273,7 @@ def widgets(path: Path) -> tuple[set[str], list[str]]:
     return set(WIDGET_DEFINED.findall(text)), WIDGET_READ.findall(text)
 
 
-@pytest.mark.parametrize("name", ["rerun.py", "ap_aging.py"])
+@pytest.mark.parametrize("name", ["rerun.py", "finance_analytics.py"])
 def test_notebooks_are_databricks_source_and_read_only_their_own_widgets(name):
     path = ROOT / "notebooks" / name
     assert path.read_text().startswith("# Databricks notebook source\n")
