@@ -61,7 +61,7 @@ checked AS (
     CASE
       WHEN size(array_distinct(transform(chain, x -> x.key))) < size(chain) THEN 'cycle'
       WHEN element_at(chain, -1).parent IS NULL THEN NULL
-      WHEN size(chain) < 10 THEN concat('missing parent ', element_at(chain, -1).parent)
+      WHEN size(chain) < 10 THEN concat('missing parent ', CAST(element_at(chain, -1).parent AS STRING))
       ELSE 'deeper than 10 levels'
     END AS issue
   FROM walk
