@@ -61,21 +61,26 @@ def _member(kind: str) -> Callable[[Any], str]:
     return lambda r: f"{kind} {r['id']} ({r['name']}): {r['issue']}"
 
 
-def _hierarchy_check(view: View, kind: str) -> Check:
+def _hierarchy_check(view: View, kind: str, kinds: str) -> Check:
     return Check(
         view.name,
         view.name,
         view.tables,
         f"SELECT DISTINCT id, name, issue FROM {{{view.name}}} WHERE issue IS NOT NULL ORDER BY id",
-        f"{kind}s in a cycle, under a missing parent or too deep (the hierarchy stops there)",
+        f"{kinds} in a cycle, under a missing parent or too deep (the hierarchy stops there)",
         _member(kind),
     )
 
 
 CHECKS: tuple[Check, ...] = (
     *(
-        _hierarchy_check(BY_NAME[f"{kind}_hierarchy"], kind)
-        for kind in ("department", "location", "class", "project")
+        _hierarchy_check(BY_NAME[f"{kind}_hierarchy"], kind, kinds)
+        for kind, kinds in (
+            ("department", "departments"),
+            ("location", "locations"),
+            ("class", "classes"),
+            ("project", "projects"),
+        )
     ),
     Check(
         "gl_account_group_hierarchy",
@@ -124,7 +129,7 @@ def schema_for(settings: Settings) -> Schema:
     and which objects are kept in history mode (their current versions are read)."""
     from intacct_sync.intacct.catalog import CATALOG
 
-    specs = [spec for name, spec in CATALOG.items()]
+    specs = list(CATALOG.values())
     return Schema(
         settings.table_names(),
         {spec.table: settings.table_for(spec) for spec in specs},
@@ -177,7 +182,7 @@ def _catalog(spark: Any, schema: Schema) -> tuple[set[str], set[str]]:
         for row in spark.sql(f"SHOW VIEWS IN {where}").collect()
         if not row["isTemporary"]
     }
-    return every - views, views & every
+    return every - views, views
 
 
 def _refresh_view(
