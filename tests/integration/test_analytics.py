@@ -112,6 +112,12 @@ def run_warnings(spark, names: TableNames, run_id: str) -> list[str]:
     return json.loads(row["warnings"]) if row["warnings"] else []
 
 
+def saved_views(spark, schema: str) -> set[str]:
+    """The schema's views (SHOW VIEWS also lists the session's temporary ones)."""
+    rows = spark.sql(f"SHOW VIEWS IN `{schema}`").collect()
+    return {r["viewName"] for r in rows if not r["isTemporary"]}
+
+
 def view_properties(spark, finance, name: str) -> dict[str, str]:
     rows = spark.sql(f"SHOW TBLPROPERTIES {finance.names.qualified(name)}").collect()
     return {row["key"]: row["value"] for row in rows}
@@ -159,8 +165,7 @@ def test_first_run_makes_every_view_whose_tables_are_synced_and_skips_ar(spark, 
         "ar_aging": "reads ar_open_invoices, which is not in place",
     }
     assert first.analytics.failed == {} and run_warnings(spark, finance.names, first.run_id) == []
-    shown = {r["viewName"] for r in spark.sql(f"SHOW VIEWS IN {finance.names.schema}").collect()}
-    assert shown == set(BEFORE_AR)
+    assert saved_views(spark, finance.names.schema) == set(BEFORE_AR)
     for name in BEFORE_AR:
         properties = view_properties(spark, finance, name)
         assert properties[RUN_PROPERTY] == first.run_id and len(properties[HASH_PROPERTY]) == 64
@@ -346,6 +351,8 @@ def test_every_dashboard_query_runs_on_the_synced_views(spark, finance):
                 assert spark.sql(sql).collect(), (page, widget["name"])
     finally:
         spark.catalog.setCurrentDatabase("default")
+        for name in dashboard.datasets(board):
+            spark.catalog.dropTempView(f"dataset_{name}")
         for frame in frames:
             frame.unpersist()
 
@@ -466,7 +473,7 @@ def test_a_view_that_cannot_be_made_is_a_run_warning_and_the_sync_stands(
     with client_for(emulator, settings) as client:
         off = run_sync(settings, client=client, spark=spark)
         assert off.exit_code == 0 and off.analytics is None
-        assert spark.sql(f"SHOW VIEWS IN {lake_names.schema}").collect() == []
+        assert saved_views(spark, lake_names.schema) == set()
         on = run_sync(settings.with_overrides(analytics=True), client=client, spark=spark)
     assert on.exit_code == 0 and on.analytics.created == []
     why = (
@@ -496,4 +503,4 @@ def test_a_sql_error_names_the_view_and_the_views_reading_it_wait(spark, lake_na
     assert {result.skipped[v] for v in ("ap_aging", "ap_aging_by_vendor", "ap_cash_forecast")} == {
         "reads ap_open_bills, which is not in place"
     }
-    assert result.created == [] and spark.sql(f"SHOW VIEWS IN {lake_names.schema}").count() == 0
+    assert result.created == [] and saved_views(spark, lake_names.schema) == set()
