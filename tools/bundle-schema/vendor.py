@@ -5,8 +5,9 @@ publishes. The full schema (about 900 KB, every resource type) is trimmed to the
 bundle's own keys reach, with the resource types it declares (jobs, schemas, dashboards) and no
 descriptions. Regenerate after a CLI upgrade, or when resources/ gains a resource type:
 
-    databricks bundle schema > /tmp/bundle_schema.json
-    python tools/bundle-schema/vendor.py /tmp/bundle_schema.json tests/fixtures/bundle_schema.json
+    databricks bundle schema > full_schema.json
+    python tools/bundle-schema/vendor.py full_schema.json tests/fixtures/bundle_schema.json \
+        "Databricks CLI vX.Y.Z bundle schema, trimmed by tools/bundle-schema/vendor.py"
 
 The CLI version the copy came from goes in the output's "$comment".
 """
