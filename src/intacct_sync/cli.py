@@ -107,6 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lookback-hours", dest="lookback", type=float)
     run.add_argument("--lag-minutes", dest="lag", type=float)
     run.add_argument("--no-progress", dest="progress", action="store_false", default=None)
+    run.add_argument(
+        "--no-analytics",
+        dest="analytics",
+        action="store_false",
+        default=None,
+        help="leave the analysis views as they are (no refresh, no hierarchy checks)",
+    )
 
     sub.add_parser("status", parents=[target], allow_abbrev=False, help="last runs and watermarks")
     sub.add_parser(

@@ -130,6 +130,9 @@ class Settings:
     refresh_every: Mapping[str, timedelta] = field(default_factory=dict)
     api_budget: int | None = 100_000  # billable transactions a month (Intacct's default tier)
     history_start: date = date(2010, 1, 1)  # first slice of a sliced full read (GLDETAIL)
+    # After each run, (re)create the analysis views in the schema (analytics/) where their SQL
+    # changed, and check the hierarchies the run changed.
+    analytics: bool = True
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
     # The process environment, read once by load_settings (empty: a local run, no variables).
@@ -374,6 +377,7 @@ _BOOLS = {
     "reconcile",
     "progress",
     "databricks",
+    "analytics",
 }
 _INTS = {"page_size", "max_in_flight", "api_budget"}
 _DURATIONS = {  # setting -> unit of its plain-number form

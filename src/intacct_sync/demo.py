@@ -2,7 +2,8 @@
 
 Starts the emulator, runs a full sync of every object into a local Delta warehouse, changes,
 adds and deletes a few records in "Intacct", runs an incremental sync, and prints a summary and
-one AP aging query. The emulator applies changes at once, so the demo runs with a lag of 0
+what the analysis views the sync keeps say: the AP aging, the cash forecast and the trial
+balance check. The emulator applies changes at once, so the demo runs with a lag of 0
 (production keeps a few minutes for Intacct's eventual consistency).
 """
 
@@ -20,20 +21,6 @@ from intacct_sync.report import print_summary
 from intacct_sync.secrets import IntacctSecrets
 
 console = Console()
-
-AP_AGING_SQL = """
-SELECT CASE
-         WHEN datediff(current_date(), whendue) <= 0 THEN '1 current'
-         WHEN datediff(current_date(), whendue) <= 30 THEN '2 1-30 days'
-         WHEN datediff(current_date(), whendue) <= 60 THEN '3 31-60 days'
-         WHEN datediff(current_date(), whendue) <= 90 THEN '4 61-90 days'
-         ELSE '5 over 90 days' END AS bucket,
-       count(*) AS bills,
-       sum(totaldue) AS total_due
-FROM {table}
-WHERE NOT _deleted AND totaldue > 0
-GROUP BY 1 ORDER BY 1
-"""
 
 
 def run_demo(warehouse: str = ".demo/lakehouse", seed: int = 7, scale: str = "small") -> int:
@@ -65,7 +52,7 @@ def run_demo(warehouse: str = ".demo/lakehouse", seed: int = 7, scale: str = "sm
             )
             print_summary(incremental, "2. incremental sync")
         _print_tables(spark, settings)
-        _print_aging(spark, settings)
+        _print_analytics(spark, settings)
     return max(full.exit_code, incremental.exit_code)
 
 
@@ -89,13 +76,16 @@ def _print_tables(spark, settings: Settings) -> None:
     from pyspark.sql import functions as F
 
     names = settings.table_names()
+    views = {
+        row["viewName"] for row in spark.sql(f"SHOW VIEWS IN {names.qualified_schema}").collect()
+    }
     table = Table(title="tables in the local Delta warehouse")
     table.add_column("table")
     table.add_column("live rows", justify="right")
     table.add_column("deleted", justify="right")
     for row in spark.sql(f"SHOW TABLES IN {names.qualified_schema}").collect():
         name = row["tableName"]
-        if name.startswith("_"):
+        if name.startswith("_") or name in views:
             continue
         deleted = F.coalesce(F.col("_deleted"), F.lit(False))
         counts = (
@@ -108,14 +98,66 @@ def _print_tables(spark, settings: Settings) -> None:
         )
         table.add_row(name, f"{counts['live'] or 0:,}", f"{counts['gone'] or 0:,}")
     console.print(table)
+    console.print(f"analysis views: {', '.join(sorted(views))}")
 
 
-def _print_aging(spark, settings: Settings) -> None:
+def _print_analytics(spark, settings: Settings) -> None:
+    """Three of the analysis views, read as an analyst would (README, "Finance analytics")."""
+    from pyspark.sql import functions as F
+
     names = settings.table_names()
-    rows = spark.sql(AP_AGING_SQL.format(table=names.qualified("ap_bill"))).collect()
-    table = Table(title="AP aging (open bills by days past due)")
-    for col in ("bucket", "bills", "total due"):
-        table.add_column(col, justify="right" if col != "bucket" else "left")
-    for r in rows:
-        table.add_row(r["bucket"][2:], f"{r['bills']:,}", f"{r['total_due']:,.2f}")
+    aging = (
+        spark.table(names.qualified("ap_aging")).orderBy("base_currency", "bucket_order").collect()
+    )
+    table = Table(title=f"AP aging as of {aging[0]['as_of'] if aging else 'today'} (ap_aging)")
+    for col in ("days past due", "bills", "total due"):
+        table.add_column(col, justify="left" if col == "days past due" else "right")
+    for r in aging:
+        table.add_row(r["bucket"], f"{r['bills']:,}", _money(r["total_due"], r["base_currency"]))
     console.print(table)
+
+    forecast = (
+        spark.table(names.qualified("ap_cash_forecast"))
+        .orderBy("base_currency", F.col("week_start").asc_nulls_first())
+        .collect()
+    )
+    table = Table(title="AP cash forecast: open bills by due week (ap_cash_forecast)")
+    for col in ("week", "bills", "total due"):
+        table.add_column(col, justify="left" if col == "week" else "right")
+    for r in forecast:
+        week = "past due" if r["week_start"] is None else f"week of {r['week_start']}"
+        table.add_row(week, f"{r['bills']:,}", _money(r["total_due"], r["base_currency"]))
+    console.print(table)
+    total_aging = sum(r["total_due"] for r in aging)
+    total_forecast = sum(r["total_due"] for r in forecast)
+    same = "the same" if total_aging == total_forecast else "[red]DIFFERENT[/red]"
+    console.print(f"aging total {total_aging:,.2f}, forecast total {total_forecast:,.2f}: {same}")
+
+    periods = (
+        spark.table(names.qualified("trial_balance"))
+        .groupBy("period", "base_currency")
+        .agg(F.sum("debit").alias("debit"), F.sum("credit").alias("credit"))
+        .orderBy(F.col("period").desc())
+        .collect()
+    )
+    table = Table(title="trial balance check, last six periods (trial_balance)")
+    for col in ("period", "debits", "credits", "debits - credits"):
+        table.add_column(col, justify="left" if col == "period" else "right")
+    for r in periods[:6]:
+        cur = r["base_currency"]
+        table.add_row(
+            f"{r['period']:%Y-%m}",
+            _money(r["debit"], cur),
+            _money(r["credit"], cur),
+            _money(r["debit"] - r["credit"], cur),
+        )
+    console.print(table)
+    unbalanced = [r["period"] for r in periods if r["debit"] != r["credit"]]
+    if unbalanced:
+        console.print(f"[red]debits and credits differ in {len(unbalanced)} period(s)[/red]")
+    else:
+        console.print(f"debits equal credits in all {len(periods)} periods")
+
+
+def _money(amount, currency: str | None) -> str:
+    return f"{amount:,.2f} {currency or ''}".rstrip()

@@ -8,7 +8,9 @@
    audited ones for the run's single AUDITHISTORY read (``audit.py``);
 3. syncs the objects in dependency tiers, more objects at once than Intacct's request slots so
    one object's Delta work overlaps another's fetching (the gateway still caps requests);
-4. records every object's run row, and the run's own ``_run`` row, in one append per tier that
+4. refreshes the analysis views (``analytics/``): those whose SQL changed or whose tables just
+   appeared, and checks the hierarchies whose tables the run changed; warnings go to the run;
+5. records every object's run row, and the run's own ``_run`` row, in one append per tier that
    wrote data and one at the end: a run with nothing new makes a single Delta commit.
 
 A failure anywhere leaves that object's watermark where it was; the other objects go on.
@@ -40,6 +42,7 @@ from intacct_sync.sync_object import ObjectSync, RunContext, _describe, utcnow
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from intacct_sync.analytics.refresh import RefreshResult
     from intacct_sync.intacct.client import IntacctClient
 
 log = logging.getLogger("intacct_sync.pipeline")
@@ -59,6 +62,7 @@ class RunSummary:
     run_id: str
     results: list[RunRecord] = field(default_factory=list)
     run: RunRecord | None = None  # the run's own totals (the _run row)
+    analytics: RefreshResult | None = None  # the analysis views after the run (None: off)
 
     @property
     def failed(self) -> list[RunRecord]:
@@ -167,9 +171,33 @@ class Pipeline:
                 pending.extend(records)
                 if any(_wrote(r) for r in records):
                     pending = self._flush(pending)  # protect what this tier committed
+        views = self._refresh_views(summary)
         summary.run = self._run_record(started, summary, snapshot, run_tag)
+        for warning in views:
+            summary.run.warn(warning)
         self._flush([*pending, summary.run])
         return summary
+
+    def _refresh_views(self, summary: RunSummary) -> list[str]:
+        """The analysis views after this run's writes; their warnings, for the ``_run`` row.
+
+        It runs whatever became of single objects: a view reads only tables, which a failed
+        object left as they were. Its checks run for the tables this run changed.
+        """
+        if not self.settings.analytics:
+            return []
+        from intacct_sync.analytics.refresh import refresh, schema_for
+
+        changed = {
+            CATALOG[r.object].table for r in summary.results if r.object in CATALOG and _wrote(r)
+        }
+        try:
+            summary.analytics = refresh(self.spark, schema_for(self.settings), self.run_id, changed)
+        except Exception as exc:  # noqa: BLE001 - the views are extra: the sync stands
+            message = f"analysis views not refreshed: {exc.__class__.__name__}: {exc}"
+            log.warning("%s", message)
+            return [message]
+        return summary.analytics.warnings
 
     def _due(self, plan: ObjectPlan, started: datetime, fields: dict) -> bool:
         """Reference data (``every``) syncs at most that often unless the run forces it."""

@@ -50,6 +50,8 @@ def print_summary(summary, title: str | None = None) -> None:
     for r in summary.results:
         for warning in r.warnings:
             console.print(f"[yellow]warning[/yellow] {r.object}: {warning}")
+    if getattr(summary, "analytics", None) is not None:
+        console.print(summary.analytics.summary())
     if summary.run is not None:
         for warning in summary.run.warnings:
             console.print(f"[yellow]warning[/yellow] run: {warning}")

@@ -1,11 +1,11 @@
 """The Databricks Asset Bundle, checked offline: databricks.yml, resources/*.yml and notebooks/.
 
-The job, schema and volume resources are validated with the typed classes of the
-`databricks-bundles` package (unknown fields and bad enum values raise), after ${...} references
-are resolved the way `databricks bundle deploy` would for each target, and their field names
-against an excerpt of the CLI's own bundle JSON schema (tests/fixtures/bundle_schema.json). The
-wheel task is checked against pyproject.toml and the real CLI parser and settings; the notebooks
-against the widgets they define.
+Every bundle file is validated as written against the CLI's own JSON schema (a trimmed copy in
+tests/fixtures, tests/support/bundle_schema.py), and the job, schema, volume and dashboard
+resources with the typed classes of the `databricks-bundles` package (unknown fields and bad enum
+values raise), after ${...} references are resolved the way `databricks bundle deploy` would for
+each target. The wheel task is checked against pyproject.toml and the real CLI parser and
+settings; the notebooks against the widgets they define.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import glob
 import importlib.metadata
-import json
 import re
 import zoneinfo
 from pathlib import Path
@@ -21,15 +20,21 @@ from typing import Any
 
 import pytest
 import yaml
+from databricks.bundles.dashboards import Dashboard
 from databricks.bundles.jobs import Job
 from databricks.bundles.schemas import Schema
 from databricks.bundles.volumes import Volume
+
+from tests.support.bundle_schema import errors as schema_errors
+from tests.support.bundle_schema import schema as cli_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = re.compile(r"\$\{([^}]+)\}")
 # Values a real deploy gets from the workspace or from --var; prod requires the last two.
 CONTEXT = {"workspace.current_user.userName": "someone@example.com", "bundle.name": "intacct_sync"}
 PROD_VARS = {"notification_email": "alerts@example.com", "service_principal": "6f0c1f1e-0a1b-4c2d"}
+# Every target needs these from --var or BUNDLE_VAR_<name>: no default fits every workspace.
+DEPLOY_VARS = {"warehouse_id": "0123456789abcdef"}
 TOP_LEVEL_LEVELS = {"CAN_VIEW", "CAN_RUN", "CAN_MANAGE"}
 
 
@@ -74,7 +79,7 @@ def resolve(value: Any, context: dict[str, Any]) -> Any:
 
 
 def deploy_context(bundle: dict, resources: dict, target: str) -> dict[str, Any]:
-    variables = target_variables(bundle, target)
+    variables = {**target_variables(bundle, target), **DEPLOY_VARS}
     if target == "prod":
         variables.update(PROD_VARS)
     context = {**CONTEXT, "bundle.target": target, **{f"var.{k}": v for k, v in variables.items()}}
@@ -129,10 +134,37 @@ def test_prod_runs_as_the_service_principal_and_demands_its_values(bundle):
     assert prod["mode"] == "production"
     assert prod["run_as"] == {"service_principal_name": "${var.service_principal}"}
     assert "current_user" not in prod["workspace"]["root_path"]  # one copy, whoever deploys
-    assert set(bundle["variables"]) - set(target_variables(bundle, "prod")) == set(PROD_VARS)
+    missing = set(bundle["variables"]) - set(target_variables(bundle, "prod"))
+    assert missing == set(PROD_VARS) | set(DEPLOY_VARS)
     for permission in prod["permissions"]:
         assert permission["level"] in TOP_LEVEL_LEVELS
         assert len(set(permission) & {"user_name", "group_name", "service_principal_name"}) == 1
+
+
+def test_only_the_dashboard_warehouse_must_be_given_in_dev(bundle):
+    assert set(bundle["variables"]) - set(target_variables(bundle, "dev")) == set(DEPLOY_VARS)
+
+
+# --- the CLI's JSON schema ------------------------------------------------------------------
+
+BUNDLE_FILES = ["databricks.yml", *sorted(p.name for p in ROOT.glob("resources/*.yml"))]
+
+
+@pytest.mark.parametrize("name", BUNDLE_FILES)
+def test_bundle_files_validate_against_the_cli_json_schema(name):
+    path = ROOT / name if name == "databricks.yml" else ROOT / "resources" / name
+    assert schema_errors(load(path)) == []
+
+
+def test_schema_validation_names_a_misspelled_field_and_a_wrong_type():
+    document = load(ROOT / "resources" / "intacct_finance.dashboard.yml")
+    dashboard = document["resources"]["dashboards"]["intacct_finance"]
+    dashboard["warehouse"] = dashboard.pop("warehouse_id")
+    dashboard["embed_credentials"] = "no"
+    wrong_type, unknown = sorted(schema_errors(document))
+    assert unknown == "/resources/dashboards/intacct_finance/warehouse: not a known field"
+    # a boolean, or a ${var...} reference: "no" is neither
+    assert wrong_type.startswith("/resources/dashboards/intacct_finance/embed_credentials: 'no'")
 
 
 # --- resources ----------------------------------------------------------------------------
@@ -155,6 +187,22 @@ def test_resources_are_valid_typed_bundle_resources(bundle, resources, target):
         "staging",
     )
     assert volume.volume_type.value == "MANAGED"
+    (key,) = resources["dashboards"]
+    dashboard = Dashboard.from_dict(resolve(resources["dashboards"][key], context))
+    assert dashboard.display_name and dashboard.warehouse_id == DEPLOY_VARS["warehouse_id"]
+
+
+def test_dashboard_reads_the_views_in_the_schema_the_bundle_creates(resources):
+    dashboard = resources["dashboards"]["intacct_finance"]
+    # The datasets name views unqualified; these two fields point them at the bundle's schema,
+    # whose resource name carries development mode's dev_<user>_ prefix.
+    assert dashboard["dataset_catalog"] == "${var.catalog}"
+    assert dashboard["dataset_schema"] == "${resources.schemas.intacct.name}"
+    assert dashboard["warehouse_id"] == "${var.warehouse_id}"
+    # Paths in resources/ are relative to that folder.
+    assert (ROOT / "resources" / dashboard["file_path"]).resolve() == (
+        ROOT / "resources" / "intacct_finance.lvdash.json"
+    )
 
 
 def test_typed_validation_rejects_a_misspelled_volume_field(bundle, resources):
@@ -231,7 +279,11 @@ STAGING_VOLUME = (
     "/Volumes/${var.catalog}/${resources.schemas.intacct_staging.name}"
     "/${resources.volumes.staging.name}"
 )
-CLI_SCHEMA = json.loads((ROOT / "tests" / "fixtures" / "bundle_schema.json").read_text())
+PRIVILEGES = set(
+    cli_schema()["$defs"]["github.com"]["databricks"]["databricks-sdk-go"]["service"][
+        "catalog.Privilege"
+    ]["oneOf"][0]["enum"]
+)
 
 
 def test_staging_schema_and_volume_sit_next_to_the_tables_never_in_them(resources):
@@ -274,26 +326,10 @@ def test_the_job_runs_settings_stage_in_the_volume_outside_the_tables_schema(
     assert settings.table_names(staging=True).qualified("x") == "`main`.`intacct_staging`.`x`"
 
 
-def test_resource_fields_are_those_of_the_cli_bundle_schema(resources):
-    assert CLI_SCHEMA["_source"].startswith("github.com/databricks/cli")
-    assert set(resources) <= set(CLI_SCHEMA["resources"]["properties"])
-    for kind, definition in (("schemas", "schema"), ("volumes", "volume")):
-        spec = CLI_SCHEMA[definition]
-        for key, item in resources[kind].items():
-            assert set(item) <= set(spec["properties"]), (kind, key, set(item))
-            assert set(spec["required"]) <= set(item), (kind, key)
-    for volume in resources["volumes"].values():
-        assert volume["volume_type"] in CLI_SCHEMA["volume_type"]["enum"]
-    for job in resources["jobs"].values():
-        for environment in job.get("environments", []):
-            assert set(environment) <= set(CLI_SCHEMA["job_environment"]["properties"])
-            assert set(environment["spec"]) <= set(CLI_SCHEMA["environment"]["properties"])
-
-
 def test_the_documented_staging_grants_are_real_privileges():
     text = (ROOT / "docs" / "deploy.md").read_text()
     for privilege in ("USE SCHEMA", "CREATE TABLE", "MODIFY", "READ VOLUME", "WRITE VOLUME"):
-        assert privilege.replace(" ", "_") in CLI_SCHEMA["privilege"]["enum"]
+        assert privilege.replace(" ", "_") in PRIVILEGES
         assert re.search(rf"GRANT [^;]*{privilege}[^;]*intacct_staging", text), privilege
 
 
@@ -328,7 +364,7 @@ def widgets(path: Path) -> tuple[set[str], list[str]]:
     return set(WIDGET_DEFINED.findall(text)), WIDGET_READ.findall(text)
 
 
-@pytest.mark.parametrize("name", ["rerun.py", "ap_aging.py"])
+@pytest.mark.parametrize("name", ["rerun.py", "finance_analytics.py"])
 def test_notebooks_are_databricks_source_and_read_only_their_own_widgets(name):
     path = ROOT / "notebooks" / name
     assert path.read_text().startswith("# Databricks notebook source\n")
