@@ -52,7 +52,7 @@ class Finance:
     runs: list[RunSummary] = field(default_factory=list)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # one sync per worker, even if the worker interleaves modules
 def finance(spark):
     with Emulator(seed=7, scale="small") as emu:
         add_bills_due_soon(emu.company, utc_today())

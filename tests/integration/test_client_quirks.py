@@ -220,14 +220,30 @@ def test_a_524_halves_the_page_from_the_same_position_and_remembers_it() -> None
             assert (client.stats() - before).calls["query"] <= len(again) + 1  # no 524 again
 
 
-def test_below_the_minimum_page_the_read_fails_with_what_to_do() -> None:
+def test_below_the_minimum_page_the_page_is_asked_again_once_then_the_read_fails() -> None:
     with Emulator(seed=7, scale="small") as emu:
-        with client_for(emu, page_size=400, min_page_size=100) as client:
+        sleeps = Sleeps()
+        with client_for(emu, sleeps, page_size=400, min_page_size=100) as client:
             fields = client.readable_fields(CATALOG["GLENTRY"])
             emu.quirks.heavy_budget = 10
-            with pytest.raises(E.ServerMayStillBeWorking, match="below the minimum page size"):
+            with pytest.raises(E.ServerMayStillBeWorking, match="twice .* cannot be halved"):
                 list(client.read_pages(CATALOG["GLENTRY"], fields, window(emu)))
-            assert emu.stats.transactions["GLENTRY"] >= 3  # 400, 200, 100: each ran and billed
+            # 400, 200, 100, then 100 once more after the policy's wait: each ran and billed
+            assert emu.stats.transactions["GLENTRY"] >= 4
+            assert RetryPolicy().pause_after_524 in sleeps
+
+
+def test_a_small_page_survives_one_524_as_the_gateway_policy_would() -> None:
+    with Emulator(seed=7, scale="small") as emu:
+        sleeps = Sleeps()
+        with client_for(emu, sleeps, page_size=8) as client:  # 8 rows: nothing to halve
+            fields = client.readable_fields(CATALOG["VENDOR"])
+            emu.faults.add("http_524@object=VENDOR,page=2,times=1")
+            pages = list(client.read_pages(CATALOG["VENDOR"], fields, window(emu)))
+            keys = [k for p in pages for k in p.batch.column("RECORDNO").to_pylist()]
+            assert sorted(keys) == [int(r["RECORDNO"]) for r in emu.company.rows("VENDOR")]
+            assert sleeps == [RetryPolicy().pause_after_524]  # the policy's wait, not a halving
+            assert all(p.num_rows <= 8 for p in pages)
 
 
 # --- 6. AUDITHISTORY -------------------------------------------------------------------------

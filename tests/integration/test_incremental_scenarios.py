@@ -136,7 +136,11 @@ def mutate(company, rng: random.Random, tag: str) -> None:
 
 
 def edit_while_paging(client, company, rng: random.Random) -> None:
-    """After the first page of bills is read, edit, delete and insert bills."""
+    """After the first page of bills is read, edit bills ahead of the read, delete one and
+    insert one. Pages go in key order: a bill edited *behind* the read position is left for the
+    next run, which is right in a real run (its window ends when the run starts, so a change
+    made while paging is after the window and inside the next run's lookback). This test's
+    window ends a minute ahead, so the edits fall inside it and this very run must see them."""
     read_pages = client.read_pages
 
     def pages(spec, *args, **kwargs):
@@ -144,9 +148,11 @@ def edit_while_paging(client, company, rng: random.Random) -> None:
             yield page
             if i == 0 and spec.name == "APBILL":
                 company.clock.advance(timedelta(seconds=5))
-                for key in rng.sample(keys(company, "APBILL"), 4):
+                position = max(page.batch.column("RECORDNO").to_pylist())
+                ahead = [k for k in keys(company, "APBILL") if k > position]
+                for key in rng.sample(ahead, min(4, len(ahead))):
                     company.update("APBILL", key, {"DESCRIPTION": "edited while paging"})
-                company.delete("APBILL", rng.choice(keys(company, "APBILL")))
+                company.delete("APBILL", rng.choice(ahead))
                 company.insert("APBILL", {"RECORDID": "INV-PAGING", "TOTALENTERED": "5.00"})
 
     client.read_pages = pages

@@ -1,5 +1,6 @@
 """The job's exit status: a wheel-task-style call (the entry point, its return value ignored)
-ends with 0 when every object synced and 1 when one failed, so a failed run fails the task."""
+ends with 1 when an object failed, so a failed run fails the task (and its retries and email
+follow). The clean run's exit 0 through the same entry point is test_demo.py's."""
 
 from __future__ import annotations
 
@@ -23,10 +24,8 @@ def _call(emu: Emulator, warehouse, objects: str):
     )  # fmt: skip
 
 
-def test_a_wheel_task_call_exits_0_when_synced_and_1_when_an_object_failed(tmp_path):
+def test_a_wheel_task_call_exits_1_when_an_object_failed(tmp_path):
     with Emulator(seed=7, scale="small") as emu:
-        ok = _call(emu, tmp_path / "ok", "CLASS")
-        assert ok.returncode == 0, ok.stdout + ok.stderr
         # A fatal result error on every CLASS page: that object fails, DEPARTMENT still syncs.
         emu.faults.add("result_error@object=CLASS,variant=fatal,times=99")
         failed = _call(emu, tmp_path / "failed", "CLASS,DEPARTMENT")

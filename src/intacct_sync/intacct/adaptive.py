@@ -9,7 +9,10 @@
 * **HTTP 524 on a heavy page** (rows x selected fields too costly, GLENTRY/GLDETAIL at 2000):
   the page size is halved (2000, 1000, 500, 250: ``min_page_size``) and the same keyset
   position asked again after a short pause; the size that worked is kept for the object for
-  the rest of the run. Below the minimum the read fails with what to do.
+  the rest of the run. A page that cannot be halved (already at ``min_page_size``, or a small
+  configured page size) gets the gateway's own answer to a 524: the same page once more after
+  ``wait_524`` (the server may still be running the first); a second 524 fails the read with
+  what to do.
 
 Why here and not in the gateway's retry policy: the policy can only re-send the same bytes, and
 the same page costs the same again (plus a 2-minute pause and a billed transaction, §12). Only
@@ -119,15 +122,18 @@ class Adaptive:
         *,
         min_page_size: int = 250,
         pause: float = 5.0,
+        wait_524: float = 120.0,
         sleep: Callable[[float], None],
     ) -> None:
         self.memory, self.notice = memory, notice
         self.min_page_size, self.pause, self.sleep = min_page_size, pause, sleep
+        self.wait_524 = wait_524
 
     def __call__(self, call: Call, paginator: Paginator, request: envelope.Function) -> Chunk:
         if not isinstance(paginator, KeysetPaginator):
             return send(call, request, paginator.object_name)
         dropped: list[str] = []
+        waited = False  # a page that could not be halved was already asked again once
         while True:
             try:
                 return send(call, request, paginator.object_name, retry_524=False)
@@ -136,7 +142,13 @@ class Adaptive:
             except ServerMayStillBeWorking as exc:
                 if exc.http_status != 524:
                     raise
-                self._halve(paginator)
+                if paginator.page_size // 2 >= self.min_page_size:
+                    self._halve(paginator)
+                elif waited:
+                    raise self._too_heavy(paginator) from exc
+                else:
+                    waited = True
+                    self.sleep(self.wait_524)
             request = paginator.request()
 
     def _drop(self, paginator: KeysetPaginator, exc: UnqueryableFields, before: list[str]):
@@ -168,17 +180,19 @@ class Adaptive:
             log.warning("%s", message)
         return names
 
+    def _too_heavy(self, paginator: KeysetPaginator) -> ServerMayStillBeWorking:
+        name, size, width = paginator.object_name, paginator.page_size, len(paginator.select)
+        return ServerMayStillBeWorking(
+            f"{name}: Intacct timed out (HTTP 524) twice on a page of {size} rows x {width} "
+            f"fields, which cannot be halved below the minimum page size {self.min_page_size}. "
+            "Leave fields out (skip_fields), narrow the window or lower min_page_size.",
+            object=name,
+            http_status=524,
+        )
+
     def _halve(self, paginator: KeysetPaginator) -> None:
         name, size, width = paginator.object_name, paginator.page_size, len(paginator.select)
         smaller = size // 2
-        if smaller < self.min_page_size:
-            raise ServerMayStillBeWorking(
-                f"{name}: Intacct timed out (HTTP 524) on a page of {size} rows x {width} fields, "
-                f"and {smaller} rows is below the minimum page size {self.min_page_size}. Leave "
-                "fields out (skip_fields), narrow the window or lower min_page_size.",
-                object=name,
-                http_status=524,
-            )
         paginator.page_size = smaller
         self.memory.shrink(name, smaller)
         message = (

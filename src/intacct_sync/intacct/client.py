@@ -75,6 +75,7 @@ class _Company:
             gateway.stats.notice,
             min_page_size=options.min_page_size,
             pause=options.pause_after_heavy_page,
+            wait_524=options.retry.pause_after_524,
             sleep=options.retry.sleep,
         )
         return cls(gateway, memory, adaptive)
