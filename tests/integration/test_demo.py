@@ -1,9 +1,10 @@
 """`make demo` as a newcomer sees it: `intacct-sync demo` in a subprocess, through the console
 script's entry point as a Databricks wheel task calls it (its return value ignored).
 
-It must end with exit 0 (so a clean run passes a job's task), show what it promises (both syncs, the changes, the tables, the aging,
-the forecast and the trial balance check) and print nothing that looks like trouble: no
-traceback, no Spark or Delta warning, no commit conflict, no deprecation (issue 12's list).
+It must end with exit 0 (so a clean run passes a job's task), show what it promises (both
+syncs, the changes, the tables, the aging, the forecast and the trial balance check) and print
+nothing that looks like trouble: no traceback, no Spark or Delta warning, no commit conflict, no
+deprecation (issue 12's list).
 """
 
 from __future__ import annotations
