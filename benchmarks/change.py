@@ -24,7 +24,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from benchmarks.e2e import CHILD_TIMEOUT_S, ROOT, ChildFailed
+from benchmarks.e2e import CHILD_PATH, CHILD_TIMEOUT_S, ROOT, ChildFailed
 from intacct_sync.emulator import Emulator
 from intacct_sync.emulator.store import generated, q
 from intacct_sync.emulator.values import formatter
@@ -51,7 +51,7 @@ class Child:
 
     def __init__(self, job: dict, tmp: str) -> None:
         self.log_path = Path(tmp) / "stderr.log"
-        env = {**os.environ, "TMPDIR": tmp, "PYTHONPATH": str(ROOT),
+        env = {**os.environ, "TMPDIR": tmp, "PYTHONPATH": CHILD_PATH,
                "PYSPARK_SUBMIT_ARGS": SUBMIT_ARGS}  # fmt: skip
         self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
