@@ -175,6 +175,7 @@ def change_section(scales: list[dict]) -> str:
                 str(r["spark_jobs"]), str(r["sql_executions"]), f"{r['cpu_s']['jvm']:.0f}",
             ])  # fmt: skip
     checks = [[g.scale, g.text, g.measured, "PASS" if g.met else "FAIL"] for g in goals(scales)]
+    steps = "".join(_steps(sc) for sc in scales if "steps" in sc["runs"]["full"])
     return (
         "### 7. Cost follows change: full, no-change and 1% runs (every default object)\n\n"
         "Per scale, one warehouse and one Spark session, three runs one after the other "
@@ -189,6 +190,26 @@ def change_section(scales: list[dict]) -> str:
         + table(header, rows)
         + "\n\nGoals (issue 11; the transactions goal is issue 13's):\n\n"
         + table(["scale", "goal", "measured", ""], checks)
+        + "\n"
+        + steps
+    )
+
+
+def _steps(sc: dict) -> str:
+    """Busy seconds per step of each run (summed over the run's parallel threads)."""
+    from benchmarks.change_child import STEPS
+
+    kinds = list(sc["runs"])
+    rows = [
+        [step, *(f"{sc['runs'][k]['steps'].get(step, 0.0):.1f}" for k in kinds)]
+        for _module, _path, step in STEPS
+    ]
+    rows.append(["wall time of the run", *(f"{sc['runs'][k]['seconds']:.1f}" for k in kinds)])
+    return (
+        f"\nWhere the time goes at {sc['label']}: busy seconds per step, summed over the run's "
+        "parallel threads (so a step can exceed the wall time; reading pages overlaps the "
+        "writes, and is inside `pages read and written`):\n\n"
+        + table(["step", *kinds], rows)
         + "\n"
     )
 
