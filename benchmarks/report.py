@@ -218,6 +218,18 @@ def _opt(seconds: float | None) -> str:
     return "n/a" if seconds is None else f"{seconds:.1f}"
 
 
+def _missing(results: dict) -> str:
+    """What the full ``make bench`` measures that this run did not (a --quick run)."""
+    missing = []
+    if not any(s["label"] == "1M" for s in results["sizes"]):
+        missing.append("the 1,000,000-line sync and its run with 1 s of latency per request")
+    if not any(c["scale"] == "large" for c in results.get("change", [])):
+        missing.append("the cost-follows-change runs at large scale (25,000 bills)")
+    if not missing:
+        return ""
+    return " Not in this run (the full `make bench` has them): " + "; ".join(missing) + "."
+
+
 def render(results: dict) -> str:
     m = results["machine"]
     parts = [
@@ -230,7 +242,9 @@ def render(results: dict) -> str:
         "Commands: `make bench` (= `python -m benchmarks --out BENCHMARKS.md`), "
         "`python -m benchmarks --quick` for a smaller run. This run: `"
         + results["command"]
-        + "`.\n",
+        + "`."
+        + _missing(results)
+        + "\n",
         "## Figures\n",
         parse_section(results["parse"]),
         e2e_section(results["sizes"]),
