@@ -243,6 +243,7 @@ def render(results: dict) -> str:
         "`python -m benchmarks --quick` for a smaller run. This run: `"
         + results["command"]
         + "`."
+        + (" " + results["note"] if results.get("note") else "")
         + _missing(results)
         + "\n",
         "## Figures\n",
