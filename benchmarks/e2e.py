@@ -23,6 +23,8 @@ from pathlib import Path
 from intacct_sync.emulator import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
+# The children import this checkout's package, whatever the interpreter has installed.
+CHILD_PATH = os.pathsep.join((str(ROOT / "src"), str(ROOT)))
 CHILD_TIMEOUT_S = 3600
 
 
@@ -45,7 +47,7 @@ def run_child(module: str, job: dict | None = None, args: list[str] | None = Non
     """
     with tempfile.TemporaryDirectory(prefix="bench-child-") as tmp:
         log_path = Path(tmp) / "stderr.log"
-        env = {**os.environ, "TMPDIR": tmp, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "TMPDIR": tmp, "PYTHONPATH": CHILD_PATH}
         with log_path.open("wb") as log:
             proc = subprocess.run(  # noqa: S603 - our own interpreter and module
                 [sys.executable, "-m", module, *(args or [])],

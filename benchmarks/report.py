@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.interpret import interpretation, latency_runs
+from benchmarks.interpret import goals, interpretation, latency_runs
 
 PARSERS = {
     "ours": "ours (checks + typed Arrow batch)",
@@ -88,18 +88,22 @@ def latency_section(sizes: list[dict]) -> str:
         [
             r.label, f"{r.latency}", str(r.sync["pages"]), f"{r.floor:.1f}",
             f"{r.sync['pages'] * r.latency:.1f}", f"{r.sync['seconds']:.1f}",
-            f"{r.floor / r.sync['seconds']:.0%}", f"{r.plain['seconds']:.1f}",
+            f"{r.floor / r.sync['seconds']:.0%}",
+            f"{r.floor_with_load:.1f} / {r.sync['seconds']:.1f}", f"{r.plain['seconds']:.1f}",
             f"{r.paging:.1f}", f"{r.sync['produce_s']:.1f}", str(r.slots),
         ]
         for r in latency_runs(sizes)
     ]  # fmt: skip
     header = [
         "size", "latency s/request", "pages", "floor s (pages x latency / 2 slots)",
-        "one-slot floor s", "measured s", "floor / measured", "same sync, no latency s",
+        "one-slot floor s", "measured s", "floor / measured",
+        "floor + bare Delta load / measured s", "same sync, no latency s",
         "first to last page s", "page production s", "max requests in flight seen",
     ]  # fmt: skip
     return (
         "### 3. With simulated Intacct latency (emulator holds a slot per request; 2 slots)\n\n"
+        "`floor + bare Delta load` adds the bare Spark load of the same rows (section 2) to the "
+        "paging floor: what a sync could take if Delta work did not overlap the fetching.\n\n"
         + table(header, rows)
         + "\n"
     )
@@ -155,8 +159,75 @@ def lake_section(lake: dict, default: dict) -> str:
     )
 
 
+def change_section(scales: list[dict]) -> str:
+    header = [
+        "scale", "run", "wall s", "vs full", "rows read", "rows written", "API calls",
+        "transactions", "Delta commits", "Spark jobs", "SQL executions", "JVM CPU s",
+    ]  # fmt: skip
+    rows = []
+    for sc in scales:
+        full = sc["runs"]["full"]["seconds"]
+        for kind, r in sc["runs"].items():
+            rows.append([
+                f"{sc['label']} ({sc['rows']:,} rows)", kind, f"{r['seconds']:.1f}",
+                f"{r['seconds'] / full:.1%}", n(r["rows_read"]), n(r["rows_written"]),
+                str(r["api_calls"]), str(r["transactions"]), str(r["delta_commits"]),
+                str(r["spark_jobs"]), str(r["sql_executions"]), f"{r['cpu_s']['jvm']:.0f}",
+            ])  # fmt: skip
+    checks = [[g.scale, g.text, g.measured, "PASS" if g.met else "FAIL"] for g in goals(scales)]
+    steps = "".join(_steps(sc) for sc in scales if "steps" in sc["runs"]["full"])
+    return (
+        "### 7. Cost follows change: full, no-change and 1% runs (every default object)\n\n"
+        "Per scale, one warehouse and one Spark session, three runs one after the other "
+        "(`benchmarks/change.py`): **full** into an empty schema; **no-change**, the clock five "
+        "minutes on and nothing changed in Intacct; **1%**, after about 1% of the rows of every "
+        "object read on each run were updated (60%), deleted (20%; a deleted header takes its "
+        "lines) or copied as new records (20%) through the emulator's mutation API. Reference "
+        "data read daily (account groups, periods, terms) is not changed. Delta commits: new "
+        "`_delta_log` commit files across the warehouse; Spark jobs: jobs the local "
+        "SparkContext started; SQL executions: statements Spark planned and ran (reads, "
+        "MERGEs, metadata queries). Transactions: what Intacct bills, from the `_run` row.\n\n"
+        + table(header, rows)
+        + "\n\nGoals (issue 11; the transactions goal is issue 13's):\n\n"
+        + table(["scale", "goal", "measured", ""], checks)
+        + "\n"
+        + steps
+    )
+
+
+def _steps(sc: dict) -> str:
+    """Busy seconds per step of each run (summed over the run's parallel threads)."""
+    from benchmarks.change_child import STEPS
+
+    kinds = list(sc["runs"])
+    rows = [
+        [step, *(f"{sc['runs'][k]['steps'].get(step, 0.0):.1f}" for k in kinds)]
+        for _module, _path, step in STEPS
+    ]
+    rows.append(["wall time of the run", *(f"{sc['runs'][k]['seconds']:.1f}" for k in kinds)])
+    return (
+        f"\nWhere the time goes at {sc['label']}: busy seconds per step, summed over the run's "
+        "parallel threads (so a step can exceed the wall time; reading pages overlaps the "
+        "writes, and is inside `pages read and written`):\n\n"
+        + table(["step", *kinds], rows)
+        + "\n"
+    )
+
+
 def _opt(seconds: float | None) -> str:
     return "n/a" if seconds is None else f"{seconds:.1f}"
+
+
+def _missing(results: dict) -> str:
+    """What the full ``make bench`` measures that this run did not (a --quick run)."""
+    missing = []
+    if not any(s["label"] == "1M" for s in results["sizes"]):
+        missing.append("the 1,000,000-line sync and its run with 1 s of latency per request")
+    if not any(c["scale"] == "large" for c in results.get("change", [])):
+        missing.append("the cost-follows-change runs at large scale (25,000 bills)")
+    if not missing:
+        return ""
+    return " Not in this run (the full `make bench` has them): " + "; ".join(missing) + "."
 
 
 def render(results: dict) -> str:
@@ -171,13 +242,17 @@ def render(results: dict) -> str:
         "Commands: `make bench` (= `python -m benchmarks --out BENCHMARKS.md`), "
         "`python -m benchmarks --quick` for a smaller run. This run: `"
         + results["command"]
-        + "`.\n",
+        + "`."
+        + (" " + results["note"] if results.get("note") else "")
+        + _missing(results)
+        + "\n",
         "## Figures\n",
         parse_section(results["parse"]),
         e2e_section(results["sizes"]),
         latency_section(results["sizes"]),
         memory_calls_section(results["sizes"]),
         lake_section(results["lake"], results["default_transfer"]),
+        *([change_section(results["change"])] if results.get("change") else []),
         "## What they say\n",
         interpretation(results) + "\n",
     ]
