@@ -27,6 +27,8 @@ ALARMING = re.compile(
 JVM_NOTICE = "WARNING: Using incubator modules: jdk.incubator.vector"
 
 
+# make stress: a full and an incremental sync of every default object in a subprocess
+@pytest.mark.slow
 def test_make_demo_syncs_twice_shows_the_analysis_and_prints_nothing_alarming(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INTACCT_", "SPARK_REMOTE"))}
     env["COLUMNS"] = "160"

@@ -14,6 +14,7 @@ from tests.support.sync import client_for, settings_for
 pytestmark = pytest.mark.spark
 
 
+@pytest.mark.slow  # make stress: the analytics hierarchies check parents in make test
 def test_dimensions_and_discovered_udds_keep_their_parent_hierarchies(spark, lake_names, emulator):
     keep = {"DEPARTMENT", "CLASS"}
     settings = settings_for(emulator, lake_names, exclude=tuple(sorted(set(CATALOG) - keep)))
@@ -79,6 +80,7 @@ def test_full_refresh_of_one_object_by_cli_leaves_the_others_alone(
     check_table(spark, lake_names, emulator.company, "VENDOR")
 
 
+@pytest.mark.slow  # make stress: backfill windows are unit-tested (test_plan) in make test
 def test_backfill_from_a_date_by_cli_rereads_changes_since_then(spark, lake_names, emulator, cli):
     assert cli("--objects", "APBILL") == 0
     lost = damage(spark, lake_names, "ap_bill", "whenmodified >= '2026-10-01'")

@@ -75,6 +75,7 @@ def test_header_line_and_recreated_bill_deletes_end_as_intacct_has_them(
     assert [r["_deleted"] for r in rows(spark, lake_names, "ap_bill", new_key)] == [False]
 
 
+@pytest.mark.slow  # make stress: test_lake_deletes covers hard deletes on the writer in make test
 def test_hard_delete_removes_the_rows(spark, lake_names, emulator):
     settings = settings_for(
         emulator, lake_names, objects=("APBILL", "APBILLITEM"), hard_delete=True

@@ -75,6 +75,9 @@ def test_a_deleted_record_closes_its_last_version(spark, lake_names):
     assert [r["recordno"] for r in w.live_dataframe().collect()] == [2]
 
 
+# make stress: history mode's replays are in make test; the crash suite kills runs in history
+# mode
+@pytest.mark.slow
 def test_a_crash_between_insert_and_revalidation_is_repaired_by_the_rerun(spark, lake_names):
     w = history(spark, lake_names)
     w.load([bills((1, ts(1), "10.00"))], BILL_SCHEMA, run_id="r1", synced_at=RUN_AT)

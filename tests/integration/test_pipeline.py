@@ -17,6 +17,9 @@ from tests.support.sync import client_for, settings_for
 pytestmark = pytest.mark.spark
 
 
+# make stress: every default object, twice; make test keeps the incremental scenario (every sync
+# equal to Intacct) and the bench's no-change run
+@pytest.mark.slow
 def test_first_sync_equals_emulator_and_second_sync_changes_nothing(spark, lake_names, emulator):
     settings = settings_for(emulator, lake_names)
     with client_for(emulator, settings) as client:
@@ -83,6 +86,7 @@ def test_money_keeps_every_cent_as_decimal(spark, lake_names, emulator):
     )
 
 
+@pytest.mark.slow  # make stress: the incremental scenario covers the same changes in make test
 def test_updates_inserts_and_deletes_land_as_such(spark, lake_names, emulator):
     settings = settings_for(
         emulator, lake_names, objects=("VENDOR", "APBILL", "APBILLITEM", "GLBATCH", "GLENTRY")

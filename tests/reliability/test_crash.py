@@ -99,6 +99,7 @@ def crash_then_converge(spark, tmp_path: Path, seed: int, crashes: int, tally: T
     tally["rows lost"] = 0
 
 
+@pytest.mark.slow  # make stress: make stress kills 24 times; make test keeps two runs at once
 def test_killed_runs_converge_on_rerun(spark, tmp_path, request):
     """make test: one kill (at a random moment) then one rerun to completion; make stress kills
     24 times."""

@@ -230,6 +230,7 @@ def one_night(spark, names, emu, settings, client, specs, plans: list[Plan], tal
         tally["rows compared"] += check_all(spark, names, emu.company, list(OBJECTS))
 
 
+@pytest.mark.slow  # make stress: every fault kind; make test keeps the per-kind client tests
 def test_fault_matrix_sample_every_kind_survived_or_refused_cleanly(spark, lake_names, request):
     """make test: 5 full nights, 5 faults a night, then an incremental night for the audit
     trail's faults: every one of the 24 kinds fires at least once (full reads have the pages to
