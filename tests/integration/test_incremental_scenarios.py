@@ -31,7 +31,7 @@ OBJECTS = (
 )  # fmt: skip
 # 2026-11-01 02:00 PDT becomes 01:00 PST at 09:00 UTC.
 FULL_SYNC_AT = datetime(2026, 11, 1, 7, 30, tzinfo=timezone.utc)  # 00:30 PDT
-SEEDS = [pytest.param(1)] + [
+SEEDS = [pytest.param(1, marks=pytest.mark.timeout(1200))] + [
     pytest.param(s, marks=[pytest.mark.slow, pytest.mark.timeout(2400)]) for s in range(2, 21)
 ]
 
@@ -71,8 +71,12 @@ def assert_synced(spark, names, emu, summary, *, first: bool) -> None:
     assert [(r.object, r.error_message) for r in summary.failed] == []
     check_all(spark, names, emu.company, list(OBJECTS))
     for r in summary.results:
-        assert r.reconciled is True, (r.object, r.warnings)
-        assert r.reconciliation.source_count == emu.company.count(r.object)
+        wrote = r.rows_inserted + r.rows_updated + r.rows_deleted
+        if r.reconciled is None:  # unchanged and its daily reconciliation not due yet
+            assert wrote == 0 and not first, (r.object, wrote)
+        else:
+            assert r.reconciled is True, (r.object, r.warnings)
+            assert r.reconciliation.source_count == emu.company.count(r.object)
         # Fields query refuses and pages too heavy for Intacct (docs/protocol.md §17) are found
         # by the first run, said once, and remembered by the next runs (the run log).
         refusals = [w for w in r.warnings if "refuses to query" in w]

@@ -25,7 +25,7 @@ from tests.support.sync import client_for, settings_for
 
 pytestmark = [pytest.mark.spark, pytest.mark.connect, pytest.mark.xdist_group("connect")]
 
-OBJECTS = ("VENDOR", "APBILL", "APBILLITEM", "GLBATCH", "GLENTRY", "FUND")
+OBJECTS = ("VENDOR", "APBILL", "APBILLITEM", "GLBATCH", "FUND")  # GLENTRY: the same path, 4x rows
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_full_then_incremental_sync_with_deletes_and_cascades(
     assert lines.where(f"recordkey = {bills[1]} AND _deleted").count() > 0
     # Objects that changed are reconciled again; the others keep their last figures.
     assert {r.object: r.reconciled for r in second.results if r.reconciled is not None} == {
-        name: True for name in ("VENDOR", "APBILL", "APBILLITEM", "GLBATCH", "GLENTRY")
+        name: True for name in ("VENDOR", "APBILL", "APBILLITEM", "GLBATCH")
     }
     check_all(spark, connect_names, company, list(OBJECTS))
     new = spark.table(connect_names.qualified("vendor")).where(f"recordno = {vendor}").first()
