@@ -18,13 +18,13 @@ construction are tested without a network or databricks-connect.
 from __future__ import annotations
 
 import importlib.metadata
-import ipaddress
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
 from intacct_sync.config import ConfigError, Settings, safe_remote
+from intacct_sync.intacct.gateway import is_loopback
 from intacct_sync.intacct.session import Secret
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class DatabricksTarget:
         host = variables["DATABRICKS_HOST"].rstrip("/")
         if not host.startswith(("https://", "http://")):
             host = f"https://{host}"  # the CLI and the SDK accept a bare host name too
-        if host.startswith("http://") and not _loopback(host):
+        if host.startswith("http://") and not is_loopback(urlparse(host).hostname or ""):
             raise ConfigError(
                 f"DATABRICKS_HOST {host!r} must be https:// (plain http only for a loopback "
                 "address, such as a test's stand-in)."
@@ -112,16 +112,6 @@ class DatabricksTarget:
     def _scrub(self, exc: BaseException) -> str:
         text = (str(exc).splitlines() or [type(exc).__name__])[0][:300]
         return text.replace(self.client_secret.reveal(), "***")
-
-
-def _loopback(url: str) -> bool:
-    host = urlparse(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def workspace_client(settings: Settings) -> Any:

@@ -56,7 +56,7 @@ def validate_endpoint(url: str) -> str:
     host = (parts.hostname or "").lower()
     if parts.scheme == "https" and host:
         return url
-    if parts.scheme == "http" and _is_loopback(host):
+    if parts.scheme == "http" and is_loopback(host):
         return url
     raise ValueError(
         f"Intacct endpoint {parts.scheme}://{host or '?'}{parts.path} is not allowed: use an "
@@ -64,7 +64,8 @@ def validate_endpoint(url: str) -> str:
     )
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address (127.0.0.0/8, ::1): where plain http is allowed."""
     if host == "localhost":
         return True
     try:
