@@ -43,6 +43,9 @@ from intacct_sync.lake.sql import (
 from intacct_sync.lake.staging import SEQ, Stage, chunks, default_transfer
 
 KEY = "_key"  # the one column of a staged key set
+# Deletes of up to this many keys are one UPDATE/DELETE naming them (see _delete_matching);
+# beyond, the statement text would grow large, so the keys go through a view and a MERGE.
+INLINE_KEYS = 5000
 # Delta's idempotent-write id for a first load appended into an empty table (see _first_load).
 FIRST_LOAD_TXN = "intacct-sync-first-load"
 
@@ -208,7 +211,7 @@ class TableWriter:
         self, keys: Iterable[int] | pa.Array, *, run_id: str, synced_at: datetime
     ) -> int:
         """Soft-delete (with hard_delete: DELETE) the rows with these keys; returns the count."""
-        return self._delete_matching(self.key, self._key_frame(keys), run_id, synced_at)
+        return self._delete_matching(self.key, keys, run_id, synced_at)
 
     def mark_deleted_where_parent(
         self,
@@ -220,18 +223,42 @@ class TableWriter:
     ) -> int:
         """Delete the lines of deleted headers (e.g. ap_bill_item rows whose recordkey is gone)."""
         column = column_name(parent_column)
-        return self._delete_matching(column, self._key_frame(parent_keys), run_id, synced_at)
+        return self._delete_matching(column, parent_keys, run_id, synced_at)
 
     def _delete_matching(
-        self, column: str, keys: DataFrame, run_id: str, synced_at: datetime
+        self, column: str, keys: Iterable[int] | pa.Array, run_id: str, synced_at: datetime
     ) -> int:
-        if not self.exists():
+        wanted = _int_keys(keys)
+        if not len(wanted) or not self.exists():
             return 0
+        if len(wanted) > INLINE_KEYS:
+            return self._delete_by_merge(column, wanted, run_id, synced_at)
+        # One UPDATE (or DELETE) naming the keys: Delta reads only the files whose key
+        # statistics can hold them, in one pass. A MERGE on a key view plans a join and runs
+        # several Spark jobs (measured locally: 4-8 s for a handful of keys, against 0.2-0.5 s).
+        listed = ", ".join(str(k) for k in wanted.to_pylist())
+        where = f"t.`{column}` IN ({listed}) AND {self._live_condition()}"
+
+        def statement() -> int:
+            if self.hard_delete and self.history is None:
+                result = self.spark.sql(f"DELETE FROM {self.qualified} t WHERE {where}")
+            else:
+                assign = self._delete_assignments(run_id, synced_at)
+                result = self.spark.sql(f"UPDATE {self.qualified} t SET {assign} WHERE {where}")
+            row = result.first()
+            return int(row["num_affected_rows"] or 0) if row is not None else 0
+
+        return with_conflict_retry(statement, self.retry_attempts)
+
+    def _delete_by_merge(
+        self, column: str, keys: pa.Array, run_id: str, synced_at: datetime
+    ) -> int:
         live = self._live_condition()
         action = self._delete_action(run_id, synced_at)
+        frame = self._key_frame(keys)
 
         def merge() -> MergeCounts:
-            with temp_view(keys, "keys") as view:
+            with temp_view(frame, "keys") as view:
                 return merge_counts(
                     self.spark.sql(
                         f"MERGE INTO {self.qualified} t USING {view} s "
@@ -308,13 +335,14 @@ class TableWriter:
     def _delete_action(self, run_id: str, synced_at: datetime) -> str:
         if self.hard_delete and self.history is None:
             return "DELETE"
+        return f"UPDATE SET {self._delete_assignments(run_id, synced_at)}"
+
+    def _delete_assignments(self, run_id: str, synced_at: datetime) -> str:
         stamp = timestamp_literal(synced_at)
         closing = (
             f", t._valid_to = {stamp}, t._is_current = false" if self.history is not None else ""
         )
-        return (
-            f"UPDATE SET t._deleted = true, t._synced_at = {stamp}, t._run_id = '{run_id}'{closing}"
-        )
+        return f"t._deleted = true, t._synced_at = {stamp}, t._run_id = '{run_id}'{closing}"
 
     def _key_frame(self, keys: Iterable[int] | pa.Array) -> DataFrame:
         array = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.int64())
@@ -362,6 +390,12 @@ def _key_chunks(live_keys: Iterable[pa.Array], chunk_rows: int) -> Iterable[pa.T
         keys = array.cast(pa.int64())
         for start in range(0, len(keys), chunk_rows):
             yield pa.table({KEY: keys.slice(start, chunk_rows)})
+
+
+def _int_keys(keys: Iterable[int] | pa.Array) -> pa.Array:
+    """Distinct non-null keys as int64, sorted."""
+    array = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.int64())
+    return pc.unique(array.cast(pa.int64()).drop_null()).sort()
 
 
 def _distinct(keys: list[pa.Array | pa.ChunkedArray]) -> int:
