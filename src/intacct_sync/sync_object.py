@@ -265,9 +265,15 @@ class ObjectSync:
                 entity=plan.entity,
                 synced_at=record.started_at,
                 comment=self._comment(),
+                has_rows=self._had_rows(),
             )
         record.rows_inserted, record.rows_updated = loaded.inserted, loaded.updated
         return loaded
+
+    def _had_rows(self) -> bool:
+        """The last reconciliation counted live rows in the table, which this run found."""
+        state = self.plan.state
+        return bool(not self.table_was_new and state is not None and state.target_count)
 
     def _reconcile_due(self, changed: bool, record: RunRecord) -> bool:
         """When the object changed, or its cadence (``reconcile_every``) has come round."""

@@ -125,11 +125,14 @@ class TableWriter:
         entity: str = "",
         synced_at: datetime,
         comment: str | None = None,
+        has_rows: bool = False,
     ) -> LoadResult:
         """MERGE the pages in one commit to the target; returns the commit's counts.
 
         The table is prepared only once a page with rows has arrived (the pages keep coming
-        meanwhile); no rows, no Delta operation.
+        meanwhile); no rows, no Delta operation. ``has_rows``: the caller knows the table holds
+        rows (an earlier run counted them), so it is not asked whether it is empty (two metadata
+        reads before the MERGE).
         """
         pending = _first_with_rows(iter(batches))
         if pending is None:
@@ -157,9 +160,12 @@ class TableWriter:
             source = _with_audit(stage.dataframe(), run_id, entity, synced_at)
             if self.history is not None:
                 return self.history.load(source, rows_in)
-            return self._merge(source, rows_in, unique_keys=_distinct(keys) == rows_in)
+            unique = _distinct(keys) == rows_in
+            return self._merge(source, rows_in, unique, first=not has_rows)
 
-    def _merge(self, source: DataFrame, rows_in: int, unique_keys: bool) -> LoadResult:
+    def _merge(
+        self, source: DataFrame, rows_in: int, unique_keys: bool, first: bool = True
+    ) -> LoadResult:
         # Distinct keys need no dedupe: the window sort is a shuffle of the whole source.
         rows = source.drop(SEQ) if unique_keys else dedupe(source, self.key, self.cursor)
         columns = rows.columns
@@ -169,7 +175,7 @@ class TableWriter:
         values = ", ".join(f"s.`{c}`" for c in columns)
 
         def merge() -> MergeCounts:
-            if unique_keys and self._first_load(source):
+            if unique_keys and first and self._first_load(source):
                 return MergeCounts(inserted=rows_in)
             with temp_view(rows) as view:
                 result = self.spark.sql(
