@@ -97,6 +97,36 @@ def test_hard_delete_removes_rows(spark, lake_names):
 
 
 @pytest.mark.spark
+@pytest.mark.parametrize("hard", [False, True], ids=["soft", "hard"])
+def test_a_few_keys_are_one_update_and_many_keys_one_merge(spark, lake_names, monkeypatch, hard):
+    """Up to INLINE_KEYS keys: one UPDATE (DELETE) naming them; beyond: one MERGE on a key view.
+    Both count only the rows they took from the live ones."""
+    import intacct_sync.lake.writer as writer_module
+
+    writer = bill_writer(spark, lake_names, hard_delete=hard)
+    load_bills(writer, range(1, 7))
+    table = lake_names.qualified("ap_bill")
+
+    def last_operation() -> str:
+        return spark.sql(f"DESCRIBE HISTORY {table} LIMIT 1").first()["operation"]
+
+    assert writer.mark_deleted([1, 2, 99], run_id="few", synced_at=DELETED_AT) == 2
+    assert last_operation() == ("DELETE" if hard else "UPDATE")
+    monkeypatch.setattr(writer_module, "INLINE_KEYS", 2)
+    assert writer.mark_deleted([2, 3, 4, 98], run_id="many", synced_at=DELETED_AT) == 2
+    assert last_operation() == "MERGE"
+    assert writer.mark_deleted([], run_id="none", synced_at=DELETED_AT) == 0
+    assert live_keys(writer) == [5, 6]
+    rows = spark.table(table).where("recordno <= 4").orderBy("recordno").collect()
+    if hard:
+        assert rows == []
+    else:
+        assert [(r["recordno"], r["_run_id"]) for r in rows] == [
+            (1, "few"), (2, "few"), (3, "many"), (4, "many")
+        ]  # fmt: skip
+
+
+@pytest.mark.spark
 def test_concurrent_loads_into_one_table_all_land(spark, lake_names):
     load_bills(bill_writer(spark, lake_names), range(1, 2))
     errors: list[BaseException] = []
