@@ -45,6 +45,11 @@ class AuditBoard:
         self._done: dict[str, dict[str, list[tuple[int, datetime]]] | str] = {}
         self._lock = threading.Lock()
 
+    def since(self, entity: str, object_name: str) -> datetime | None:
+        """The window start ``object_name`` registered (None: not registered)."""
+        with self._lock:
+            return self._wanted.get(entity, {}).get(object_name)
+
     def register(self, entity: str, spec: Any, since: datetime, read: AuditRead) -> None:
         """``spec`` (an ObjectSpec) needs the deletes audited since ``since``."""
         with self._lock:
@@ -52,13 +57,19 @@ class AuditBoard:
             self._specs[spec.name] = spec
             self._readers.setdefault(entity, read)
 
-    def deletes_for(self, entity: str, object_name: str) -> AuditResult:
-        """The keys of ``object_name`` deleted in its window, or why they are unknown."""
+    def deletes_for(
+        self, entity: str, object_name: str, since: datetime | None = None
+    ) -> AuditResult:
+        """The keys of ``object_name`` deleted in its window (or since ``since``: a line object
+        takes its headers' deletes from its own window start), or why they are unknown."""
         with self._lock:
             if entity not in self._done:
                 self._done[entity] = self._read(entity)
             found = self._done[entity]
-            since = self._wanted[entity][object_name]
+            if since is None:
+                since = self._wanted[entity][object_name]
+            else:
+                since = max(since, min(self._wanted[entity].values()))
         if isinstance(found, str):
             return AuditResult(unavailable=found)
         keys = sorted({key for key, at in found.get(object_name, []) if at >= since})

@@ -10,7 +10,12 @@ Intacct keeps no tombstones. Three sources, per object, as its catalog entry dec
   free; otherwise it runs on a cadence (``key_sweep_every``), on demand (``sweep_keys``), and
   on every run for objects without an audit trail (``sweep``);
 * cascades: a deleted header takes its lines with it (APBILL -> APBILLITEM, APPYMTDETAIL;
-  APPYMT -> APPYMTDETAIL; GLBATCH -> GLENTRY), since Intacct audits only the header.
+  APPYMT -> APPYMTDETAIL; GLBATCH -> GLENTRY), since Intacct audits only the header. The line
+  object takes its headers' audited deletes itself, from its own window start, whether or not
+  the header object is synced in the run.
+
+A line object's own deletes and its headers' reach its table in one statement (one commit):
+without deletion vectors every commit rewrites the files it touches, so one pass, not three.
 
 Rows are soft-deleted (``_deleted = true``) unless ``hard_delete`` is set. Nothing is written
 when nothing was deleted.
@@ -27,7 +32,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from intacct_sync.audit import AuditBoard
-from intacct_sync.intacct.objects import DeleteStrategy, ObjectSpec, children_of
+from intacct_sync.intacct.objects import DeleteStrategy, ObjectSpec
 
 if TYPE_CHECKING:
     from intacct_sync.intacct.client import IntacctClient
@@ -43,26 +48,17 @@ class DeleteContext:
     spec: ObjectSpec
     client: IntacctClient
     writer: TableWriter  # of spec's table
-    writer_for: Callable[[ObjectSpec], TableWriter]  # another object's table (cascades)
     run_id: str
     now: Callable[[], datetime]
     audit: AuditBoard
-    specs: dict[str, ObjectSpec] = field(default_factory=dict)  # this run's objects (cascades)
     warnings: list[str] = field(default_factory=list)
     entity: str = ""  # an entity session sweeps only its entity's rows
-    # Header objects whose audited deletes this run already took to their lines (shared by
-    # the run's objects; headers finish before their lines, a tier earlier).
-    cascaded: set[str] = field(default_factory=set)
-    # Rows cascades marked, per line object: their tables changed although their own sync
-    # found nothing (so they are reconciled and their version recorded).
-    cascaded_into: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class DeleteOutcome:
     deleted: int  # rows of the object's own table marked (or removed)
     keys_swept: bool  # a complete key set was compared: the sweep cadence restarts
-    cascaded: int = 0  # lines of deleted headers marked in their own tables
 
 
 def apply_deletes(
@@ -79,41 +75,39 @@ def apply_deletes(
         if table_was_new:
             return DeleteOutcome(0, True)  # a brand-new table holds only what was just read
         return DeleteOutcome(_sweep(ctx, keys_seen), True)
-    count = cascaded = 0
+    count = 0
     sweep = sweep_due or ctx.spec.deletes is DeleteStrategy.SWEEP  # no audit trail to read
+    matching: dict[str, list[int]] = {}
     if ctx.spec.deletes is not DeleteStrategy.SWEEP:
         found = ctx.audit.deletes_for(ctx.entity, ctx.spec.name)
         if found.unavailable:
             warn(ctx, f"{ctx.spec.name}: {found.unavailable}")
             sweep = True
-        else:
-            if found.keys:
-                count += ctx.writer.mark_deleted(found.keys, run_id=ctx.run_id, synced_at=ctx.now())
-                cascaded = cascade(ctx, found.keys)
-            ctx.cascaded.add(ctx.spec.name)
+        elif found.keys:
+            matching[ctx.spec.key] = list(found.keys)
     if ctx.spec.deletes is DeleteStrategy.CASCADE:
-        count += orphaned_lines(ctx)
+        for column, keys in headers_deleted(ctx).items():
+            matching.setdefault(column, []).extend(keys)
+    if matching:
+        count += ctx.writer.mark_deleted_matching(matching, run_id=ctx.run_id, synced_at=ctx.now())
     if sweep:
         count += sweep_all_keys(ctx)
-    return DeleteOutcome(count, sweep, cascaded)
+    return DeleteOutcome(count, sweep)
 
 
-def orphaned_lines(ctx: DeleteContext) -> int:
-    """Lines whose header was deleted, when no header sync of this run took the delete to them
-    (the header object is not synced, failed, or read in full: a first or forced full read
-    finds no audited deletes to cascade)."""
-    total = 0
+def headers_deleted(ctx: DeleteContext) -> dict[str, list[int]]:
+    """The audited deletes of a line object's headers since the line's own window start, by
+    the line's column naming the header. Intacct audits only the header, so its lines go with
+    it; whether the header object is synced this run or not, read in full or not."""
+    since = ctx.audit.since(ctx.entity, ctx.spec.name)
+    out: dict[str, list[int]] = {}
     for parent in ctx.spec.parents:
-        if parent.object in ctx.cascaded:
-            continue
-        found = ctx.audit.deletes_for(ctx.entity, parent.object)
+        found = ctx.audit.deletes_for(ctx.entity, parent.object, since=since)
         if found.unavailable:
             warn(ctx, f"{ctx.spec.name}: {found.unavailable}")
         elif found.keys:
-            total += ctx.writer.mark_deleted_where_parent(
-                parent.field, found.keys, run_id=ctx.run_id, synced_at=ctx.now()
-            )
-    return total
+            out.setdefault(parent.field, []).extend(found.keys)
+    return out
 
 
 def warn(ctx: DeleteContext, message: str) -> None:
@@ -133,15 +127,3 @@ def _sweep(ctx: DeleteContext, keys: list[pa.Array]) -> int:
     return ctx.writer.sweep_keys(
         keys, run_id=ctx.run_id, synced_at=ctx.now(), entity=ctx.entity or None
     )
-
-
-def cascade(ctx: DeleteContext, deleted_headers: list[int]) -> int:
-    """Lines of deleted headers are deleted too (Intacct audits only the header)."""
-    total = 0
-    for child, parent in children_of(ctx.spec.name, ctx.specs):
-        marked = ctx.writer_for(child).mark_deleted_where_parent(
-            parent.field, deleted_headers, run_id=ctx.run_id, synced_at=ctx.now()
-        )
-        ctx.cascaded_into[child.name] = ctx.cascaded_into.get(child.name, 0) + marked
-        total += marked
-    return total

@@ -161,8 +161,8 @@ class Pipeline:
                     pool.submit(job.load) for job in tier if job.record.status == "running"
                 ]:
                     future.result()
-            # Phase 2, tier by tier (headers cascade before their lines sweep): deletes, with the
-            # run's single AUDITHISTORY read now that every window has been read, then
+            # Phase 2, tier by tier: deletes (a line object takes its headers' with its own, in
+            # one statement), with the run's single AUDITHISTORY read, then
             # reconciliation; the records are appended once per tier that wrote, and at the end.
             pending: list[RunRecord] = []
             for tier in jobs:
@@ -260,7 +260,7 @@ class Pipeline:
             ctx.audit.register(plan.entity, plan.spec, plan.window.start, self._audit_read(plan))
             registered.add((plan.entity, plan.spec.name))
         # Headers not synced this run, or read in full (no audited deletes of their own to
-        # cascade): their deletes still reach the lines (deletes.orphaned_lines), from the
+        # cascade): their deletes still reach the lines (deletes.headers_deleted), from the
         # earliest window among their lines.
         headers: dict[tuple[str, str], ObjectPlan] = {}
         for plan in audited:

@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -62,9 +62,7 @@ class RunContext:
     now: Callable[[], datetime]
     events: RunEvents
     audit: AuditBoard
-    specs: dict[str, ObjectSpec]  # the run's objects, by name (cascades go to their tables)
-    cascaded: set[str] = field(default_factory=set)  # headers whose deletes reached their lines
-    cascaded_into: dict[str, int] = field(default_factory=dict)  # line object -> rows marked
+    specs: dict[str, ObjectSpec]  # the run's objects, by name
 
 
 def fields_hash(fields: list[Field]) -> str:
@@ -201,12 +199,10 @@ class ObjectSync:
                 sweep_due=plan.sweep_due and self.spec.sweep,
             )
             record.rows_deleted += outcome.deleted
-            changed_deletes = outcome.deleted + outcome.cascaded
+            changed_deletes = outcome.deleted
             keys_swept = outcome.keys_swept
         self.keys = []  # no longer needed: free them before the next object's phase 2
         record.keys_swept = keys_swept
-        # A header's cascade may have marked this object's rows earlier in the run (a tier up).
-        changed_deletes += self.ctx.cascaded_into.get(self.spec.name, 0)
         changed = self.loaded.written or changed_deletes > 0 or self.table_was_new
         if changed:
             record.table_version = writer.version()
@@ -310,13 +306,9 @@ class ObjectSync:
             spec=self.spec,
             client=self.client,
             writer=writer,
-            writer_for=self._writer,
             run_id=self.ctx.run_id,
             now=self.ctx.now,
             audit=self.ctx.audit,
-            specs=self.ctx.specs,
-            cascaded=self.ctx.cascaded,
-            cascaded_into=self.ctx.cascaded_into,
             warnings=record.warnings,
             entity=self.plan.entity,
         )
