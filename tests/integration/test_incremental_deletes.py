@@ -1,13 +1,23 @@
-"""Deletes reach the tables three ways: AUDITHISTORY, key sweep, header cascades."""
+"""Deletes reach the tables three ways: AUDITHISTORY, key sweep, header cascades.
+
+The make-test cases share one company and one schema, synced once in full (the bills, their
+lines and payment details, and VENDOR); each test deletes its own records and syncs only the
+objects it is about, in file order.
+"""
 
 from __future__ import annotations
 
 import json
+import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from pyspark.sql import functions as F
 
+from intacct_sync.config import Settings
+from intacct_sync.emulator import Emulator
+from intacct_sync.lake.names import TableNames
 from intacct_sync.lake.state import StateStore
 from intacct_sync.runner import run_sync
 from tests.support.lake_check import check_all
@@ -16,6 +26,29 @@ from tests.support.sync import client_for, settings_for
 pytestmark = pytest.mark.spark
 
 BILLS = ("APBILL", "APBILLITEM", "APPYMTDETAIL")
+
+
+@dataclass
+class Synced:
+    emu: Emulator
+    names: TableNames
+    settings: Settings
+
+
+@pytest.fixture(scope="module")
+def synced(spark):
+    with Emulator(seed=7, scale="small") as emu:
+        names = TableNames("main", f"del_{uuid.uuid4().hex[:10]}")
+        names.ensure_schema(spark)
+        settings = settings_for(emu, names, objects=(*BILLS, "VENDOR"))
+        sync(spark, emu, settings)
+        yield Synced(emu, names, settings)
+
+
+def synced_run(spark, synced: Synced, objects: tuple[str, ...], **overrides):
+    """A later run of the module's schema, for the objects a test is about."""
+    settings = synced.settings.with_overrides(objects=objects, **overrides)
+    return sync(spark, synced.emu, settings)
 
 
 def rows(spark, names, table: str, key: int) -> list:
@@ -37,12 +70,8 @@ def sync(spark, emulator, settings):
     return {r.object: r for r in summary.results}
 
 
-def test_header_line_and_recreated_bill_deletes_end_as_intacct_has_them(
-    spark, lake_names, emulator
-):
-    company = emulator.company
-    settings = settings_for(emulator, lake_names, objects=BILLS)
-    sync(spark, emulator, settings)
+def test_header_line_and_recreated_bill_deletes_end_as_intacct_has_them(spark, synced):
+    emulator, lake_names, company = synced.emu, synced.names, synced.emu.company
     paid = first_key(company, "APPYMTDETAIL")
     header = int(company.rows("APPYMTDETAIL")[0]["RECORDKEY"])  # a bill with lines and payments
     lines = [
@@ -62,7 +91,7 @@ def test_header_line_and_recreated_bill_deletes_end_as_intacct_has_them(
     new_key = company.recreate_bill(recreated)
     emulator.clock.advance(timedelta(minutes=10))
 
-    by = sync(spark, emulator, settings)
+    by = synced_run(spark, synced, BILLS)
 
     check_all(spark, lake_names, company, list(BILLS))
     assert by["APBILL"].rows_deleted == 2
@@ -95,17 +124,16 @@ def test_hard_delete_removes_the_rows(spark, lake_names, emulator):
     assert item.where("_deleted").count() == 0
 
 
-def test_forbidden_audit_history_falls_back_to_key_reconciliation_with_a_warning(
-    spark, lake_names, emulator
-):
-    settings = settings_for(emulator, lake_names, objects=("APBILL",))
-    sync(spark, emulator, settings)
+def test_forbidden_audit_history_falls_back_to_key_reconciliation_with_a_warning(spark, synced):
+    emulator, lake_names = synced.emu, synced.names
     emulator.company.settings.forbidden = {"AUDITHISTORY"}
-    bill = first_key(emulator.company, "APBILL")
-    emulator.company.delete("APBILL", bill)
-    emulator.clock.advance(timedelta(minutes=5))
-
-    result = sync(spark, emulator, settings)["APBILL"]
+    try:
+        bill = first_key(emulator.company, "APBILL")
+        emulator.company.delete("APBILL", bill)
+        emulator.clock.advance(timedelta(minutes=5))
+        result = synced_run(spark, synced, ("APBILL",))["APBILL"]
+    finally:
+        emulator.company.settings.forbidden = set()
 
     assert result.rows_deleted == 1
     assert [r["_deleted"] for r in rows(spark, lake_names, "ap_bill", bill)] == [True]
@@ -117,12 +145,8 @@ def test_forbidden_audit_history_falls_back_to_key_reconciliation_with_a_warning
     check_all(spark, lake_names, emulator.company, ["APBILL"])
 
 
-def test_key_sweep_catches_an_unaudited_delete_on_its_cadence_or_on_demand(
-    spark, lake_names, emulator
-):
-    company = emulator.company
-    settings = settings_for(emulator, lake_names, objects=("VENDOR",))
-    sync(spark, emulator, settings)
+def test_key_sweep_catches_an_unaudited_delete_on_its_cadence_or_on_demand(spark, synced):
+    emulator, lake_names, company = synced.emu, synced.names, synced.emu.company
     state = StateStore(spark, lake_names)
     stamped = state.get("VENDOR", "").last_key_sweep
     assert stamped is not None  # the full read compared every key
@@ -131,12 +155,12 @@ def test_key_sweep_catches_an_unaudited_delete_on_its_cadence_or_on_demand(
     company.store.execute("DELETE FROM AUDITHISTORY WHERE OBJECTKEY = ?", (str(vendor),))
     emulator.clock.advance(timedelta(minutes=5))
 
-    sync(spark, emulator, settings)  # not due yet: the audit trail has nothing to say
+    synced_run(spark, synced, ("VENDOR",))  # not due yet: the audit trail has nothing to say
     assert [r["_deleted"] for r in rows(spark, lake_names, "vendor", vendor)] == [False]
     assert state.get("VENDOR", "").last_key_sweep == stamped
 
     emulator.clock.advance(timedelta(minutes=5))
-    forced = sync(spark, emulator, settings.with_overrides(sweep_keys=True))["VENDOR"]
+    forced = synced_run(spark, synced, ("VENDOR",), sweep_keys=True)["VENDOR"]
     assert forced.rows_deleted == 1 and forced.keys_swept
     assert [r["_deleted"] for r in rows(spark, lake_names, "vendor", vendor)] == [True]
     assert state.get("VENDOR", "").last_key_sweep > stamped

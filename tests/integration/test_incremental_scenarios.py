@@ -8,7 +8,9 @@ that crosses the end of daylight saving time in America/Los_Angeles (01:00-02:00
 then an incremental sync during which bills change while it is paging. After each sync every
 table equals the emulator's live rows (all columns, no key twice) and reconciliation matches.
 
-Seed 1 runs in ``make test``; all 20 seeds run under the ``slow`` marker (``make stress``).
+Seed 1 runs in ``make test`` with the receivables' payments standing for the payables' ones (the
+same cascade, header to detail); seeds 2-20 run every object under the ``slow`` marker
+(``make stress``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ OBJECTS = (
     "VENDOR", "APBILL", "APBILLITEM", "APPYMT", "APPYMTDETAIL", "GLBATCH", "GLENTRY",
     "CUSTOMER", "ARINVOICE", "ARINVOICEITEM", "ARPYMT", "ARPYMTDETAIL", "GLDETAIL",
 )  # fmt: skip
+# make stress: seeds 2-20 sync CUSTOMER, APPYMT and APPYMTDETAIL too; in make test CUSTOMER's
+# path is VENDOR's (a dimension), a payment deleted with its details is ARPYMT's, and a bill's
+# payment details following it is test_incremental_deletes'. The same changes are made.
+QUICK = tuple(o for o in OBJECTS if o not in ("CUSTOMER", "APPYMT", "APPYMTDETAIL"))
 # 2026-11-01 02:00 PDT becomes 01:00 PST at 09:00 UTC.
 FULL_SYNC_AT = datetime(2026, 11, 1, 7, 30, tzinfo=timezone.utc)  # 00:30 PDT
 SEEDS = [pytest.param(1, marks=pytest.mark.timeout(1200))] + [
@@ -39,8 +45,9 @@ SEEDS = [pytest.param(1, marks=pytest.mark.timeout(1200))] + [
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_sync_equals_intacct_and_reconciles(spark, lake_names, seed):
     rng = random.Random(seed)
+    objects = QUICK if seed == 1 else OBJECTS
     with Emulator(seed=seed, scale="small", start=FULL_SYNC_AT) as emu:
-        settings = settings_for(emu, lake_names, objects=OBJECTS)
+        settings = settings_for(emu, lake_names, objects=objects)
         with client_for(emu, settings) as client:
 
             def sync(ahead: timedelta = timedelta(0), first: bool = False, **overrides):
@@ -50,7 +57,7 @@ def test_every_sync_equals_intacct_and_reconciles(spark, lake_names, seed):
                     spark=spark,
                     now=lambda: emu.clock.now() + ahead,
                 )
-                assert_synced(spark, lake_names, emu, summary, first=first)
+                assert_synced(spark, lake_names, emu, summary, objects, first=first)
                 return by_object(summary)
 
             sync(first=True)
@@ -67,9 +74,10 @@ def test_every_sync_equals_intacct_and_reconciles(spark, lake_names, seed):
             sync()
 
 
-def assert_synced(spark, names, emu, summary, *, first: bool) -> None:
+def assert_synced(spark, names, emu, summary, objects, *, first: bool) -> None:
     assert [(r.object, r.error_message) for r in summary.failed] == []
-    check_all(spark, names, emu.company, list(OBJECTS))
+    assert sorted(r.object for r in summary.results) == sorted(objects)
+    check_all(spark, names, emu.company, list(objects))
     for r in summary.results:
         wrote = r.rows_inserted + r.rows_updated + r.rows_deleted
         if r.reconciled is None:  # unchanged and its daily reconciliation not due yet

@@ -1,15 +1,26 @@
-"""The sync pipeline end to end: emulator over HTTP -> client -> local Delta tables."""
+"""The sync pipeline end to end: emulator over HTTP -> client -> local Delta tables.
+
+The tests from the money one to the failed object share one company and one schema, synced once
+(VENDOR and APBILL); each later run syncs only the objects its test is about, in file order: a
+new custom field (VENDOR), then a failed object (faults on APBILL, cleared at the end).
+"""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from pyspark.sql import functions as F
 
 from intacct_sync.config import Settings
+from intacct_sync.emulator import Emulator
 from intacct_sync.intacct.catalog import DEFAULT
+from intacct_sync.lake.names import TableNames
+from intacct_sync.pipeline import RunSummary
 from intacct_sync.runner import run_sync
 from tests.support.lake_check import check_all, check_table
 from tests.support.sync import client_for, settings_for
@@ -68,22 +79,56 @@ def table_version(spark, names, table: str) -> int:
     return spark.sql(f"DESCRIBE HISTORY {names.qualified(table)} LIMIT 1").first()["version"]
 
 
-def test_money_keeps_every_cent_as_decimal(spark, lake_names, emulator):
-    settings = settings_for(emulator, lake_names, objects=("APBILL",))
-    with client_for(emulator, settings) as client:
-        run_sync(settings, client=client, spark=spark)
-    bill = emulator.company.rows("APBILL")[0]
-    row = (
-        spark.table(lake_names.qualified("ap_bill"))
-        .where(F.col("recordno") == int(bill["RECORDNO"]))
-        .first()
-    )
+@dataclass
+class Synced:
+    emu: Emulator
+    names: TableNames
+    settings: Settings
+    first: RunSummary
+    bills: int  # APBILL's count at the first run
+
+
+@pytest.fixture(scope="module")
+def synced(spark) -> Any:
+    """One company, VENDOR and APBILL synced once in full into a schema of the module's own."""
+    with Emulator(seed=7, scale="small") as emu:
+        names = TableNames("main", f"pipe_{uuid.uuid4().hex[:10]}")
+        names.ensure_schema(spark)
+        settings = settings_for(emu, names, objects=("VENDOR", "APBILL"))
+        with client_for(emu, settings) as client:
+            first = run_sync(settings, client=client, spark=spark)
+        assert first.exit_code == 0, [(r.object, r.error_message) for r in first.failed]
+        yield Synced(emu, names, settings, first, emu.company.count("APBILL"))
+
+
+def sync(spark, synced: Synced, *objects: str) -> RunSummary:
+    """A later run of the shared schema, for the objects a test is about."""
+    settings = synced.settings.with_overrides(objects=objects)
+    with client_for(synced.emu, settings) as client:
+        return run_sync(settings, client=client, spark=spark)
+
+
+def test_money_keeps_every_cent_as_decimal(spark, synced):
+    bill = synced.emu.company.rows("APBILL")[0]
+    bills = spark.table(synced.names.qualified("ap_bill"))
+    row = bills.where(F.col("recordno") == int(bill["RECORDNO"])).first()
     assert isinstance(row["totalentered"], Decimal)
     assert row["totalentered"] == Decimal(bill["TOTALENTERED"])
-    assert (
-        dict(spark.table(lake_names.qualified("ap_bill")).dtypes)["totalentered"]
-        == "decimal(38,10)"
+    assert dict(bills.dtypes)["totalentered"] == "decimal(38,10)"
+
+
+def test_sync_runs_rows_are_right(spark, synced):
+    row = (
+        spark.table(synced.names.qualified("_sync_runs"))
+        .where((F.col("run_id") == synced.first.run_id) & (F.col("object") == "APBILL"))
+        .first()
     )
+    n = synced.bills
+    assert (row["object"], row["status"], row["mode"]) == ("APBILL", "succeeded", "full")
+    assert row["rows_read"] == n and row["rows_inserted"] == n and row["rows_updated"] == 0
+    assert row["pages"] >= 1 and row["api_calls"] >= row["pages"] + 1  # lookup + pages
+    assert row["watermark_before"] is None and row["watermark_after"] is not None
+    assert row["ended_at"] >= row["started_at"]
 
 
 @pytest.mark.slow  # make stress: the incremental scenario covers the same changes in make test
@@ -118,70 +163,45 @@ def test_updates_inserts_and_deletes_land_as_such(spark, lake_names, emulator):
     assert gone["_deleted"] is True  # soft delete by default
 
 
-def test_new_custom_field_becomes_a_column(spark, lake_names, emulator):
-    settings = settings_for(emulator, lake_names, objects=("VENDOR",))
-    with client_for(emulator, settings) as client:
-        run_sync(settings, client=client, spark=spark)
-        emulator.company.add_custom_field("VENDOR", "RISK_TIER", "TEXT")
-        vendor = emulator.company.rows("VENDOR")[0]
-        emulator.company.update("VENDOR", int(vendor["RECORDNO"]), {"RISK_TIER": "high"})
-        result = run_sync(settings, client=client, spark=spark)
+def test_new_custom_field_becomes_a_column(spark, synced):
+    company = synced.emu.company
+    company.add_custom_field("VENDOR", "RISK_TIER", "TEXT")
+    company.update("VENDOR", int(company.rows("VENDOR")[0]["RECORDNO"]), {"RISK_TIER": "high"})
+    result = sync(spark, synced, "VENDOR")
     assert result.exit_code == 0
-    assert "risk_tier" in spark.table(lake_names.qualified("vendor")).columns
-    check_table(spark, lake_names, emulator.company, "VENDOR")
+    assert "risk_tier" in spark.table(synced.names.qualified("vendor")).columns
+    check_table(spark, synced.names, company, "VENDOR")
 
 
-def test_failed_object_keeps_its_watermark_and_table_and_others_go_on(spark, lake_names, emulator):
+def test_failed_object_keeps_its_watermark_and_table_and_others_go_on(spark, synced):
     from intacct_sync.emulator import Fault
     from intacct_sync.lake.state import StateStore
 
-    settings = settings_for(emulator, lake_names, objects=("VENDOR", "APBILL"))
-    state = None
-    with client_for(emulator, settings) as client:
-        run_sync(settings, client=client, spark=spark)
-        state = StateStore(spark, lake_names)
-        mark = state.get("APBILL", "").watermark
-        version = spark.sql(f"DESCRIBE HISTORY {lake_names.qualified('ap_bill')}").first()[
-            "version"
-        ]
-        emulator.company.update(
-            "APBILL", int(emulator.company.rows("APBILL")[0]["RECORDNO"]), {"DESCRIPTION": "x"}
-        )
-        emulator.faults.add(
-            Fault.parse("result_error@object=APBILL,function=query,errorno=DL02000001,times=99")
-        )
-        failed = run_sync(settings, client=client, spark=spark)
+    emulator, names = synced.emu, synced.names
+    state = StateStore(spark, names)
+    mark = state.get("APBILL", "").watermark
+    version = spark.sql(f"DESCRIBE HISTORY {names.qualified('ap_bill')}").first()["version"]
+    emulator.company.update(
+        "APBILL", int(emulator.company.rows("APBILL")[0]["RECORDNO"]), {"DESCRIPTION": "x"}
+    )
+    emulator.faults.add(
+        Fault.parse("result_error@object=APBILL,function=query,errorno=DL02000001,times=99")
+    )
+    try:
+        failed = sync(spark, synced, "VENDOR", "APBILL")
+    finally:
+        emulator.faults.clear()
     by = {r.object: r for r in failed.results}
     assert failed.exit_code == 1
     assert by["APBILL"].status == "failed" and "DL02000001" in by["APBILL"].error_message
     assert by["VENDOR"].status == "succeeded"
     assert state.get("APBILL", "").watermark == mark
-    assert (
-        spark.sql(f"DESCRIBE HISTORY {lake_names.qualified('ap_bill')}").first()["version"]
-        == version
-    )
-    runs = spark.table(lake_names.qualified("_sync_runs")).where(F.col("run_id") == failed.run_id)
+    assert spark.sql(f"DESCRIBE HISTORY {names.qualified('ap_bill')}").first()["version"] == version
+    runs = spark.table(names.qualified("_sync_runs")).where(F.col("run_id") == failed.run_id)
     rows = {r["object"]: r for r in runs.collect()}
     assert rows["APBILL"]["status"] == "failed" and "DL02000001" in rows["APBILL"]["error_message"]
     assert rows["APBILL"]["watermark_after"] == rows["APBILL"]["watermark_before"]
     assert rows["VENDOR"]["status"] == "succeeded" and rows["VENDOR"]["api_calls"] >= 2
-
-
-def test_sync_runs_rows_are_right(spark, lake_names, emulator):
-    settings = settings_for(emulator, lake_names, objects=("APBILL",))
-    with client_for(emulator, settings) as client:
-        summary = run_sync(settings, client=client, spark=spark)
-    row = (
-        spark.table(lake_names.qualified("_sync_runs"))
-        .where(F.col("run_id") == summary.run_id)
-        .first()
-    )
-    n = emulator.company.count("APBILL")
-    assert (row["object"], row["status"], row["mode"]) == ("APBILL", "succeeded", "full")
-    assert row["rows_read"] == n and row["rows_inserted"] == n and row["rows_updated"] == 0
-    assert row["pages"] >= 1 and row["api_calls"] >= row["pages"] + 1  # lookup + pages
-    assert row["watermark_before"] is None and row["watermark_after"] is not None
-    assert row["ended_at"] >= row["started_at"]
 
 
 def test_unknown_object_fails_before_anything_is_written(spark, lake_names, emulator):
