@@ -43,7 +43,7 @@ from intacct_sync.lake.sql import (
 from intacct_sync.lake.staging import SEQ, Stage, chunks, default_transfer
 
 KEY = "_key"  # the one column of a staged key set
-# Deletes of up to this many keys are one UPDATE/DELETE naming them (see _delete_matching);
+# Deletes of up to this many keys are one UPDATE/DELETE naming them (mark_deleted_matching);
 # beyond, the statement text would grow large, so the keys go through a view and a MERGE.
 INLINE_KEYS = 5000
 # Delta's idempotent-write id for a first load appended into an empty table (see _first_load).
@@ -318,7 +318,7 @@ class TableWriter:
                     f"{self.table}: the key sweep got no keys; refusing to delete every row "
                     "(pass allow_empty=True if the object really is empty)"
                 )
-            keys = stage.dataframe() if not stage.empty else self._key_frame([])
+            keys = stage.dataframe() if not stage.empty else self._key_frame(_int_keys([]))
             return self._sweep(keys.select(KEY).distinct(), run_id, synced_at, entity)
 
     def _sweep(self, keys: DataFrame, run_id: str, synced_at: datetime, entity: str | None) -> int:
@@ -366,10 +366,9 @@ class TableWriter:
         )
         return f"t._deleted = true, t._synced_at = {stamp}, t._run_id = '{run_id}'{closing}"
 
-    def _key_frame(self, keys: Iterable[int] | pa.Array) -> DataFrame:
-        array = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.int64())
-        table = pa.table({KEY: array.cast(pa.int64())})
-        return self.spark.createDataFrame(table).distinct()
+    def _key_frame(self, keys: pa.Array) -> DataFrame:
+        """Keys (already distinct int64: ``_int_keys``) as a one-column DataFrame."""
+        return self.spark.createDataFrame(pa.table({KEY: keys}))
 
     def live_dataframe(self) -> DataFrame:
         """The table's rows that are not soft-deleted (history tables: the current versions)."""
