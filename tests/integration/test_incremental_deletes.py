@@ -8,47 +8,32 @@ objects it is about, in file order.
 from __future__ import annotations
 
 import json
-import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from pyspark.sql import functions as F
 
-from intacct_sync.config import Settings
-from intacct_sync.emulator import Emulator
-from intacct_sync.lake.names import TableNames
 from intacct_sync.lake.state import StateStore
 from intacct_sync.runner import run_sync
 from tests.support.lake_check import check_all
-from tests.support.sync import client_for, settings_for
+from tests.support.sync import SyncedCompany, client_for, settings_for, synced_company
 
 pytestmark = pytest.mark.spark
 
 BILLS = ("APBILL", "APBILLITEM", "APPYMTDETAIL")
 
 
-@dataclass
-class Synced:
-    emu: Emulator
-    names: TableNames
-    settings: Settings
-
-
 @pytest.fixture(scope="module")
-def synced(spark):
-    with Emulator(seed=7, scale="small") as emu:
-        names = TableNames("main", f"del_{uuid.uuid4().hex[:10]}")
-        names.ensure_schema(spark)
-        settings = settings_for(emu, names, objects=(*BILLS, "VENDOR"))
-        sync(spark, emu, settings)
-        yield Synced(emu, names, settings)
+def synced(spark) -> Iterator[SyncedCompany]:
+    with synced_company(spark, "del", (*BILLS, "VENDOR")) as company:
+        assert_succeeded(company.first)
+        yield company
 
 
-def synced_run(spark, synced: Synced, objects: tuple[str, ...], **overrides):
+def synced_run(spark, synced: SyncedCompany, objects: tuple[str, ...], **overrides):
     """A later run of the module's schema, for the objects a test is about."""
-    settings = synced.settings.with_overrides(objects=objects, **overrides)
-    return sync(spark, synced.emu, settings)
+    return by_object(synced.run(spark, objects, **overrides))
 
 
 def rows(spark, names, table: str, key: int) -> list:
@@ -63,11 +48,18 @@ def first_key(company, name: str, **where) -> int:
     )
 
 
+def assert_succeeded(summary) -> None:
+    assert [(r.object, r.error_message) for r in summary.failed] == []
+
+
+def by_object(summary) -> dict:
+    assert_succeeded(summary)
+    return {r.object: r for r in summary.results}
+
+
 def sync(spark, emulator, settings):
     with client_for(emulator, settings) as client:
-        summary = run_sync(settings, client=client, spark=spark, now=emulator.clock.now)
-    assert [(r.object, r.error_message) for r in summary.failed] == []
-    return {r.object: r for r in summary.results}
+        return by_object(run_sync(settings, client=client, spark=spark, now=emulator.clock.now))
 
 
 def test_header_line_and_recreated_bill_deletes_end_as_intacct_has_them(spark, synced):

@@ -6,19 +6,16 @@ each test changes its own objects in the emulator and syncs only those.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
-from intacct_sync.config import ConfigError, Settings
-from intacct_sync.emulator import Emulator
-from intacct_sync.lake.names import TableNames
+from intacct_sync.config import ConfigError
 from intacct_sync.pipeline import RunSummary
 from intacct_sync.runner import run_sync
 from tests.support.lake_check import check_all, check_table
-from tests.support.sync import client_for, settings_for
+from tests.support.sync import SyncedCompany, client_for, settings_for, synced_company
 
 pytestmark = pytest.mark.spark
 
@@ -36,35 +33,17 @@ EXPENSES = ("EEXPENSES",)  # left out of the catalog: specified from its lookup
 BUDGETS = ("GLBUDGETHEADER", "GLBUDGETITEM")
 
 
-@dataclass
-class Synced:
-    emu: Emulator
-    names: TableNames
-    settings: Settings
-    first: RunSummary
-
-
 @pytest.fixture(scope="module")
-def synced(spark):
-    with Emulator(seed=7, scale="small") as emu:
-        names = TableNames("main", f"byname_{uuid.uuid4().hex[:10]}")
-        names.ensure_schema(spark)
-        settings = settings_for(
-            emu, names, objects=(*FINANCE, *EXPENSES, *BUDGETS), discover_udds=False
-        )
-        yield Synced(emu, names, settings, sync(spark, emu, settings, now=emu.clock.now))
+def synced(spark) -> Iterator[SyncedCompany]:
+    objects = (*FINANCE, *EXPENSES, *BUDGETS)
+    with synced_company(spark, "byname", objects, discover_udds=False) as company:
+        yield company
 
 
-def sync(spark, emulator, settings, **kw):
-    with client_for(emulator, settings) as client:
-        return run_sync(settings, client=client, spark=spark, **kw)
-
-
-def again(spark, synced: Synced, objects: tuple[str, ...]) -> RunSummary:
+def again(spark, synced: SyncedCompany, objects: tuple[str, ...]) -> RunSummary:
     """A later run of the module's schema, for the objects a test is about, on the emulator's
     clock (the tests before moved it ahead of real time)."""
-    settings = synced.settings.with_overrides(objects=objects)
-    return sync(spark, synced.emu, settings, now=synced.emu.clock.now)
+    return synced.run(spark, objects)
 
 
 def test_the_finance_objects_land_by_name_exactly_and_reconcile(spark, synced):

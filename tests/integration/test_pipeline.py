@@ -7,23 +7,19 @@ new custom field (VENDOR), then a failed object (faults on APBILL, cleared at th
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from pyspark.sql import functions as F
 
 from intacct_sync.config import Settings
-from intacct_sync.emulator import Emulator
 from intacct_sync.intacct.catalog import DEFAULT
-from intacct_sync.lake.names import TableNames
 from intacct_sync.pipeline import RunSummary
 from intacct_sync.runner import run_sync
 from tests.support.lake_check import check_all, check_table
-from tests.support.sync import client_for, settings_for
+from tests.support.sync import SyncedCompany, client_for, settings_for, synced_company
 
 pytestmark = pytest.mark.spark
 
@@ -79,33 +75,18 @@ def table_version(spark, names, table: str) -> int:
     return spark.sql(f"DESCRIBE HISTORY {names.qualified(table)} LIMIT 1").first()["version"]
 
 
-@dataclass
-class Synced:
-    emu: Emulator
-    names: TableNames
-    settings: Settings
-    first: RunSummary
-    bills: int  # APBILL's count at the first run
-
-
 @pytest.fixture(scope="module")
-def synced(spark) -> Any:
+def synced(spark) -> Iterator[SyncedCompany]:
     """One company, VENDOR and APBILL synced once in full into a schema of the module's own."""
-    with Emulator(seed=7, scale="small") as emu:
-        names = TableNames("main", f"pipe_{uuid.uuid4().hex[:10]}")
-        names.ensure_schema(spark)
-        settings = settings_for(emu, names, objects=("VENDOR", "APBILL"))
-        with client_for(emu, settings) as client:
-            first = run_sync(settings, client=client, spark=spark)
+    with synced_company(spark, "pipe", ("VENDOR", "APBILL")) as company:
+        first = company.first
         assert first.exit_code == 0, [(r.object, r.error_message) for r in first.failed]
-        yield Synced(emu, names, settings, first, emu.company.count("APBILL"))
+        yield company
 
 
-def sync(spark, synced: Synced, *objects: str) -> RunSummary:
+def sync(spark, synced: SyncedCompany, *objects: str) -> RunSummary:
     """A later run of the shared schema, for the objects a test is about."""
-    settings = synced.settings.with_overrides(objects=objects)
-    with client_for(synced.emu, settings) as client:
-        return run_sync(settings, client=client, spark=spark)
+    return synced.run(spark, objects)
 
 
 def test_money_keeps_every_cent_as_decimal(spark, synced):
@@ -123,7 +104,7 @@ def test_sync_runs_rows_are_right(spark, synced):
         .where((F.col("run_id") == synced.first.run_id) & (F.col("object") == "APBILL"))
         .first()
     )
-    n = synced.bills
+    n = synced.counts["APBILL"]
     assert (row["object"], row["status"], row["mode"]) == ("APBILL", "succeeded", "full")
     assert row["rows_read"] == n and row["rows_inserted"] == n and row["rows_updated"] == 0
     assert row["pages"] >= 1 and row["api_calls"] >= row["pages"] + 1  # lookup + pages
