@@ -77,7 +77,7 @@ def test_sweep_keys_marks_rows_missing_from_the_source(spark, lake_names):
     assert writer.sweep_keys(keys, run_id="again", synced_at=DELETED_AT, entity="E1") == 0
     assert writer.version() == version  # nothing missing: nothing committed
     assert live_keys(writer) == [1, 2, 4, 6, 7]  # E2's rows are out of the sweep's scope
-    stages = [t.name for t in spark.catalog.listTables(lake_names.schema)]
+    stages = lake_names.list_tables(spark)
     assert not [name for name in stages if name.startswith("_stage_")]  # staging dropped
     with pytest.raises(EmptyKeySet, match="no keys"):
         writer.sweep_keys([], run_id="rec", synced_at=DELETED_AT)

@@ -229,7 +229,7 @@ def test_multi_chunk_load_is_staged_and_lands_in_one_commit(spark, lake_names, t
     assert result == LoadResult(rows_in=5, inserted=3, updated=1, deleted=0, written=True)
     history = history_metrics(spark, lake_names)
     assert len(history) == versions_before + 1 and history[-1][0] == "MERGE"
-    stages = [t.name for t in spark.catalog.listTables(lake_names.schema)]
+    stages = lake_names.list_tables(spark)
     assert not [name for name in stages if name.startswith("_stage_")]
     assert_df_equality(
         w.live_dataframe().select(DATA_COLUMNS),

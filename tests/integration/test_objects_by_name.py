@@ -50,7 +50,7 @@ def test_the_finance_objects_land_by_name_exactly_and_reconcile(spark, synced):
     emulator, lake_names = synced.emu, synced.names
     summary = synced.first
     assert [(r.object, r.error_message) for r in summary.failed] == []
-    tables = {t.name for t in spark.catalog.listTables(lake_names.schema)}
+    tables = set(lake_names.list_tables(spark))
     assert TABLES <= tables
     for table in TABLES:
         assert spark.table(lake_names.qualified(table)).count() > 0, table

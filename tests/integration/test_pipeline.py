@@ -68,7 +68,7 @@ def test_first_sync_equals_emulator_and_second_sync_changes_nothing(spark, lake_
 
 def _tables(spark, names) -> list[str]:
     # Tables only: the analysis views the run keeps beside them have no Delta history.
-    return [t.name for t in spark.catalog.listTables(names.schema) if t.tableType != "VIEW"]
+    return names.list_tables(spark, views=False)
 
 
 def table_version(spark, names, table: str) -> int:

@@ -60,6 +60,21 @@ class TableNames:
             return  # saves a metastore round trip and its "created concurrently" warning
         spark.sql(f"CREATE SCHEMA IF NOT EXISTS {self.qualified_schema}")
 
+    def list_tables(self, spark: Any, *, views: bool = True) -> list[str]:
+        """The schema's tables (and its views, unless ``views`` is False), sorted.
+
+        By SQL rather than ``spark.catalog.listTables``: that call fails in the local session,
+        which runs Spark's interpreted expressions (lake/spark.py), and SQL names the catalog
+        on Unity Catalog too.
+        """
+        listed = spark.sql(f"SHOW TABLES IN {self.qualified_schema}").collect()
+        names = {row["tableName"] for row in listed if not row["isTemporary"]}
+        if not views:
+            names -= {
+                r["viewName"] for r in spark.sql(f"SHOW VIEWS IN {self.qualified_schema}").collect()
+            }
+        return sorted(names)
+
     def exists(self, spark: Any, table: str) -> bool:
         check_identifier(table, "table name")
         return spark.catalog.tableExists(f"{self.session_catalog}.{self.schema}.{table}")

@@ -198,11 +198,11 @@ def drop_stale(
     now = now or datetime.now(timezone.utc)
     dropped: list[str] = []
     if spark.catalog.databaseExists(names.schema):
-        for table in spark.catalog.listTables(names.schema):
-            age = stage_age(table.name, now)
+        for table in names.list_tables(spark, views=False):
+            age = stage_age(table, now)
             if age is not None and age > older_than:
-                spark.sql(f"DROP TABLE IF EXISTS {names.qualified(table.name)}")
-                dropped.append(table.name)
+                spark.sql(f"DROP TABLE IF EXISTS {names.qualified(table)}")
+                dropped.append(table)
     root = Path(staging_dir) if staging_dir else None
     if root is not None and root.is_dir():
         for folder in root.iterdir():
