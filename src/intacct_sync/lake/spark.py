@@ -44,7 +44,9 @@ LOCAL_CONF: dict[str, str] = {
     # 80-140 column table generated and compiled projections anew (a fifth of a one-row
     # UPDATE's CPU was Spark formatting that code). Interpreted expressions give the same
     # results (they are Spark's fallback when code fails to compile). Measured on the medium
-    # company: full sync 158 -> 109 JVM CPU-s, 1% run 138 -> 110.
+    # company: full sync 158 -> 109 JVM CPU-s, 1% run 138 -> 110; make test 14 -> 9 min. Rows
+    # cost more to evaluate this way: at 260k rows the full sync took 183 JVM CPU-s against 169.
+    # spark.catalog.listTables fails under it (TableNames.list_tables uses SQL instead).
     "spark.sql.codegen.wholeStage": "false",
     "spark.sql.codegen.factoryMode": "NO_CODEGEN",
 }
