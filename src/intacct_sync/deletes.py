@@ -14,8 +14,9 @@ Intacct keeps no tombstones. Three sources, per object, as its catalog entry dec
   object takes its headers' audited deletes itself, from its own window start, whether or not
   the header object is synced in the run.
 
-A line object's own deletes and its headers' reach its table in one statement (one commit):
-without deletion vectors every commit rewrites the files it touches, so one pass, not three.
+A line object's own deletes and its headers' reach its table in one statement, and when the
+run's window brought rows to write, in the same MERGE as those rows (one commit): without
+deletion vectors every commit rewrites the files it touches, so one pass, not two or three.
 
 Rows are soft-deleted (``_deleted = true``) unless ``hard_delete`` is set. Nothing is written
 when nothing was deleted.
@@ -61,22 +62,19 @@ class DeleteOutcome:
     keys_swept: bool  # a complete key set was compared: the sweep cadence restarts
 
 
-def apply_deletes(
-    ctx: DeleteContext,
-    *,
-    full_read: bool,
-    keys_seen: list[pa.Array],
-    table_was_new: bool,
-    sweep_due: bool,
-) -> DeleteOutcome:
-    """Mark this run's deletes in ``ctx.spec``'s table (and cascade them to its lines)."""
-    if full_read:
-        # A full read saw every live key: anything else in the table is gone.
-        if table_was_new:
-            return DeleteOutcome(0, True)  # a brand-new table holds only what was just read
-        return DeleteOutcome(_sweep(ctx, keys_seen), True)
-    count = 0
-    sweep = sweep_due or ctx.spec.deletes is DeleteStrategy.SWEEP  # no audit trail to read
+@dataclass(frozen=True)
+class Audited:
+    """An object's deletes found in the audit trail, by the column they match."""
+
+    matching: dict[str, list[int]]  # {"RECORDNO": own deletes, "RECORDKEY": deleted headers}
+    sweep: bool  # the audit trail could not be read: a key sweep finds the deletes instead
+
+
+def audited_deletes(ctx: DeleteContext) -> Audited:
+    """The object's audited deletes and, for a line object, its headers' (warnings on
+    ``ctx``). The load's MERGE applies them when the window has rows (one commit for both);
+    otherwise ``apply_deletes`` does."""
+    sweep = False
     matching: dict[str, list[int]] = {}
     if ctx.spec.deletes is not DeleteStrategy.SWEEP:
         found = ctx.audit.deletes_for(ctx.entity, ctx.spec.name)
@@ -88,8 +86,34 @@ def apply_deletes(
     if ctx.spec.deletes is DeleteStrategy.CASCADE:
         for column, keys in headers_deleted(ctx).items():
             matching.setdefault(column, []).extend(keys)
-    if matching:
-        count += ctx.writer.mark_deleted_matching(matching, run_id=ctx.run_id, synced_at=ctx.now())
+    return Audited(matching, sweep)
+
+
+def apply_deletes(
+    ctx: DeleteContext,
+    *,
+    full_read: bool,
+    keys_seen: list[pa.Array],
+    table_was_new: bool,
+    sweep_due: bool,
+    folded: Audited | None = None,
+) -> DeleteOutcome:
+    """Mark this run's deletes in ``ctx.spec``'s table (a line object: its headers' too).
+
+    ``folded``: the audited deletes the load's MERGE already applied; only a sweep, if due,
+    is left to do."""
+    if full_read:
+        # A full read saw every live key: anything else in the table is gone.
+        if table_was_new:
+            return DeleteOutcome(0, True)  # a brand-new table holds only what was just read
+        return DeleteOutcome(_sweep(ctx, keys_seen), True)
+    count = 0
+    audited = folded or audited_deletes(ctx)
+    sweep = sweep_due or ctx.spec.deletes is DeleteStrategy.SWEEP or audited.sweep
+    if audited.matching and folded is None:
+        count += ctx.writer.mark_deleted_matching(
+            audited.matching, run_id=ctx.run_id, synced_at=ctx.now()
+        )
     if sweep:
         count += sweep_all_keys(ctx)
     return DeleteOutcome(count, sweep)

@@ -1,6 +1,7 @@
 """One object's sync, state to state (used by :mod:`intacct_sync.pipeline`).
 
-read pages (window) -> one MERGE -> deletes -> reconcile -> run record. The watermark lives in
+read pages (window) -> one MERGE (with the window's audited deletes) -> sweeps, or the deletes
+of a window without rows -> reconcile -> run record. The watermark lives in
 the run record, which the pipeline writes only after this object's data committed: anything
 that fails before leaves the watermark where it was, and a rerun reads the same window again
 and converges, because the MERGE only ever applies a newer version of a row.
@@ -25,11 +26,11 @@ import pyarrow as pa
 
 from intacct_sync.audit import AuditBoard
 from intacct_sync.config import Settings
-from intacct_sync.deletes import DeleteContext, apply_deletes
+from intacct_sync.deletes import Audited, DeleteContext, apply_deletes, audited_deletes
 from intacct_sync.entities import check_scope, table_lock
 from intacct_sync.events import RunEvents
 from intacct_sync.intacct.fields import Field, arrow_schema
-from intacct_sync.intacct.objects import ObjectSpec
+from intacct_sync.intacct.objects import DeleteStrategy, ObjectSpec
 from intacct_sync.intacct.stats import scope
 from intacct_sync.lake.runlog import RunRecord
 from intacct_sync.lake.writer import LoadResult
@@ -120,6 +121,8 @@ class ObjectSync:
         self.keys: list[pa.Array] = []
         self.table_was_new = False
         self.same_content = False  # read in full, and the same content as the last run
+        self.audited: Audited | None = None  # the audited deletes handed to the load's MERGE
+        self.folded: Audited | None = None  # ... and applied by it
 
     def run(self) -> RunRecord:
         """Both phases in a row (a single object, or tests)."""
@@ -127,8 +130,10 @@ class ObjectSync:
         return self.finish()
 
     def load(self) -> None:
-        """Phase 1: read the window and MERGE it. Deletes wait for phase 2, once every object
-        of the run has read its window, so the run's one AUDITHISTORY read comes last."""
+        """Phase 1: read the window and MERGE it, with the object's audited deletes in the same
+        commit (the run's one AUDITHISTORY read is made by the first object that needs it; it
+        ends where every window ends, so its answer does not depend on when it is made). Key
+        sweeps, and the deletes of an object whose window brought no rows, wait for phase 2."""
         record, plan = self.record, self.plan
         if plan.refresh:
             record.warn(f"{self.spec.name}: periodic full refresh (refresh_every)")
@@ -197,6 +202,7 @@ class ObjectSync:
                 keys_seen=self.keys,
                 table_was_new=self.table_was_new,
                 sweep_due=plan.sweep_due and self.spec.sweep,
+                folded=self.folded,
             )
             record.rows_deleted += outcome.deleted
             changed_deletes = outcome.deleted
@@ -262,9 +268,25 @@ class ObjectSync:
                 synced_at=record.started_at,
                 comment=self._comment(),
                 has_rows=self._had_rows(),
+                deletes=self._audited_deletes if self._folds_deletes() else None,
             )
         record.rows_inserted, record.rows_updated = loaded.inserted, loaded.updated
+        if loaded.deletes_applied:
+            record.rows_deleted += loaded.deleted
+            self.folded = self.audited
         return loaded
+
+    def _folds_deletes(self) -> bool:
+        """An incremental window's audited deletes can ride in the load's MERGE (one commit).
+        A full read finds its deletes by comparing keys after the load instead."""
+        return not self.plan.full and self.spec.deletes is not DeleteStrategy.SWEEP
+
+    def _audited_deletes(self) -> dict[str, list[int]]:
+        """Called by the writer once the window's rows are staged (the run's one AUDITHISTORY
+        read happens then, if no object has made it yet)."""
+        assert self.writer is not None
+        self.audited = audited_deletes(self._delete_context(self.writer, self.record))
+        return self.audited.matching
 
     def _had_rows(self) -> bool:
         """The last reconciliation counted live rows in the table, which this run found."""

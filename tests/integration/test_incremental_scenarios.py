@@ -148,11 +148,14 @@ def mutate(company, rng: random.Random, tag: str) -> None:
 
 
 def edit_while_paging(client, company, rng: random.Random) -> None:
-    """After the first page of bills is read, edit bills ahead of the read, delete one and
-    insert one. Pages go in key order: a bill edited *behind* the read position is left for the
-    next run, which is right in a real run (its window ends when the run starts, so a change
-    made while paging is after the window and inside the next run's lookback). This test's
-    window ends a minute ahead, so the edits fall inside it and this very run must see them."""
+    """After the first page of bills is read, edit bills ahead of the read and insert one.
+    Pages go in key order: a bill edited *behind* the read position is left for the next run,
+    which is right in a real run (its window ends when the run starts, so a change made while
+    paging is after the window and inside the next run's lookback). This test's window ends a
+    minute ahead, so the edits fall inside it and this very run must see them. A delete made
+    while paging is not made here: the run reads the audit trail once, when the first object
+    MERGEs (its deletes go into that MERGE), so a delete audited after that read is the next
+    run's, as it is in a real run, where the window ended before the run started."""
     read_pages = client.read_pages
 
     def pages(spec, *args, **kwargs):
@@ -164,7 +167,6 @@ def edit_while_paging(client, company, rng: random.Random) -> None:
                 ahead = [k for k in keys(company, "APBILL") if k > position]
                 for key in rng.sample(ahead, min(4, len(ahead))):
                     company.update("APBILL", key, {"DESCRIPTION": "edited while paging"})
-                company.delete("APBILL", rng.choice(ahead))
                 company.insert("APBILL", {"RECORDID": "INV-PAGING", "TOTALENTERED": "5.00"})
 
     client.read_pages = pages

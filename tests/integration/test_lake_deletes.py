@@ -127,6 +127,62 @@ def test_a_few_keys_are_one_update_and_many_keys_one_merge(spark, lake_names, mo
 
 
 @pytest.mark.spark
+@pytest.mark.parametrize("hard", [False, True], ids=["soft", "hard"])
+def test_a_loads_deletes_ride_in_its_merge_one_commit(spark, lake_names, monkeypatch, hard):
+    """Deletes handed to load go into the MERGE of the window's rows: one commit. A deleted
+    header takes its lines, a line without a header (null) is left alone, a deleted row that the
+    window also brought is neither taken nor inserted, and only live rows count as deleted."""
+    import intacct_sync.lake.writer as writer_module
+
+    lines = TableWriter(
+        spark, lake_names, "ap_bill_item", key="RECORDNO", cursor=None,
+        options=WriterOptions(hard_delete=hard),
+    )  # fmt: skip
+    first = {"RECORDNO": [1, 2, 3, 4, 5, 6, 10], "RECORDKEY": [10, 10, 20, 20, None, 30, 20]}
+    lines.load([pa.RecordBatch.from_pydict(first, LINE_SCHEMA)], LINE_SCHEMA, run_id="r1",
+               synced_at=RUN_AT)  # fmt: skip
+    assert lines.mark_deleted([6], run_id="r1", synced_at=RUN_AT) == 1  # already gone
+    table = lake_names.qualified("ap_bill_item")
+    before = lines.version()
+    # The window: lines 5 and 10 move under header 40 (10 away from the deleted header 20, as
+    # a recreated bill's payment details do), line 3 and a new line 8 under header 20 are rows
+    # Intacct sent before the delete; line 7 is new.
+    window = {"RECORDNO": [5, 3, 7, 8, 10], "RECORDKEY": [40, 20, 40, 20, 40]}
+    asked: list[bool] = []
+
+    def deletes() -> dict[str, list[int]]:
+        asked.append(True)
+        return {"RECORDNO": [1, 6, 99], "RECORDKEY": [20]}
+
+    result = lines.load([pa.RecordBatch.from_pydict(window, LINE_SCHEMA)], LINE_SCHEMA,
+                        run_id="r2", synced_at=DELETED_AT, deletes=deletes)  # fmt: skip
+
+    assert asked == [True] and result.deletes_applied
+    history = spark.sql(f"DESCRIBE HISTORY {table}").orderBy("version").collect()
+    assert [(h["version"], h["operation"]) for h in history if h["version"] > before] == [
+        (before + 1, "MERGE")
+    ]
+    # 1 (own delete) and 4 (header 20) taken; 3 was sent but its header is gone; 6 was gone.
+    assert (result.inserted, result.updated, result.deleted) == (1, 2, 3)
+    assert live_keys(lines) == [2, 5, 7, 10]
+    rows = {r["recordno"]: r for r in spark.table(table).collect()}
+    assert rows[5]["recordkey"] == rows[10]["recordkey"] == 40 and 8 not in rows
+    if hard:
+        assert sorted(rows) == [2, 5, 7, 10]
+    else:
+        assert sorted(rows) == [1, 2, 3, 4, 5, 6, 7, 10]
+        assert [rows[k]["_run_id"] for k in (1, 3, 4, 6)] == ["r2", "r2", "r2", "r1"]
+
+    # More keys than one statement should name: the load leaves them to the caller.
+    monkeypatch.setattr(writer_module, "INLINE_KEYS", 1)
+    again = lines.load([pa.RecordBatch.from_pydict({"RECORDNO": [9], "RECORDKEY": [40]},
+                        LINE_SCHEMA)], LINE_SCHEMA, run_id="r3", synced_at=DELETED_AT,
+                       deletes=lambda: {"RECORDNO": [2, 5]})  # fmt: skip
+    assert not again.deletes_applied and again.deleted == 0
+    assert live_keys(lines) == [2, 5, 7, 9, 10]
+
+
+@pytest.mark.spark
 def test_concurrent_loads_into_one_table_all_land(spark, lake_names):
     load_bills(bill_writer(spark, lake_names), range(1, 2))
     errors: list[BaseException] = []

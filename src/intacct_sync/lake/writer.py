@@ -9,8 +9,8 @@ page with rows arrives: an object whose window holds no change costs no Delta op
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import pyarrow as pa
@@ -57,6 +57,7 @@ class LoadResult:
     updated: int
     deleted: int = 0
     written: bool = False  # a Delta commit was made (False: nothing to write, nothing touched)
+    deletes_applied: bool = False  # the deletes handed to load went into the same MERGE
 
 
 class TableWriter:
@@ -126,13 +127,16 @@ class TableWriter:
         synced_at: datetime,
         comment: str | None = None,
         has_rows: bool = False,
+        deletes: Callable[[], Mapping[str, Iterable[int]]] | None = None,
     ) -> LoadResult:
         """MERGE the pages in one commit to the target; returns the commit's counts.
 
         The table is prepared only once a page with rows has arrived (the pages keep coming
         meanwhile); no rows, no Delta operation. ``has_rows``: the caller knows the table holds
         rows (an earlier run counted them), so it is not asked whether it is empty (two metadata
-        reads before the MERGE).
+        reads before the MERGE). ``deletes``: called once the rows are staged, the keys to
+        delete by column (as ``mark_deleted_matching`` takes them); up to ``INLINE_KEYS`` they go
+        into the same MERGE (``deletes_applied``), so the table is rewritten once, not twice.
         """
         pending = _first_with_rows(iter(batches))
         if pending is None:
@@ -161,11 +165,32 @@ class TableWriter:
             if self.history is not None:
                 return self.history.load(source, rows_in)
             unique = _distinct(keys) == rows_in
-            return self._merge(source, rows_in, unique, first=not has_rows)
+            gone = self._inline(deletes()) if deletes is not None else {}
+            if gone is None:  # too many keys for one statement: the caller deletes after
+                gone = {}
+                folded = False
+            else:
+                folded = deletes is not None
+            result = self._merge(
+                source, rows_in, unique, first=not has_rows, gone=gone, stamp=(run_id, synced_at)
+            )
+            return replace(result, deletes_applied=folded)
 
     def _merge(
-        self, source: DataFrame, rows_in: int, unique_keys: bool, first: bool = True
+        self,
+        source: DataFrame,
+        rows_in: int,
+        unique_keys: bool,
+        first: bool = True,
+        gone: dict[str, pa.Array] | None = None,
+        stamp: tuple[str, datetime] | None = None,
     ) -> LoadResult:
+        """One MERGE: newer rows update, new keys insert; with ``gone`` (keys by column), the
+        live rows they match are deleted in the same commit, and source rows they match are
+        neither taken nor inserted (a delete wins). A row the source has is judged by the
+        source's values: a line the source moved to a header not deleted stays (Intacct moves a
+        recreated bill's payment details to the new bill), as it did when the MERGE ran first
+        and the delete after."""
         # Distinct keys need no dedupe: the window sort is a shuffle of the whole source.
         rows = source.drop(SEQ) if unique_keys else dedupe(source, self.key, self.cursor)
         columns = rows.columns
@@ -173,21 +198,59 @@ class TableWriter:
         assign = ", ".join(f"t.`{c}` = s.`{c}`" for c in columns)
         names = ", ".join(f"`{c}`" for c in columns)
         values = ", ".join(f"s.`{c}`" for c in columns)
+        clauses = [
+            f"WHEN MATCHED AND ({condition}) THEN UPDATE SET {assign}",
+            f"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})",
+        ]
+        live = self._live_condition()
+        in_target = _matching_condition(gone, "t") if gone else ""
+        if gone:
+            assert stamp is not None
+            action = self._delete_action(*stamp)
+            in_source = _matching_condition(gone, "s")
+            clauses = [
+                f"WHEN MATCHED AND {in_source} AND {live} THEN {action}",
+                f"WHEN MATCHED AND NOT {in_source} AND ({condition}) THEN UPDATE SET {assign}",
+                f"WHEN NOT MATCHED AND NOT {in_source} THEN INSERT ({names}) VALUES ({values})",
+                f"WHEN NOT MATCHED BY SOURCE AND {in_target} AND {live} THEN {action}",
+            ]
+        soft = bool(gone) and not (self.hard_delete and self.history is None)
 
         def merge() -> MergeCounts:
-            if unique_keys and first and self._first_load(source):
+            if unique_keys and first and not gone and self._first_load(source):
                 return MergeCounts(inserted=rows_in)
+            # A soft delete is an update to the MERGE's counts: the rows it will take are
+            # counted first, in the same attempt (a conflict reruns both).
             with temp_view(rows) as view:
+                taking = self._count_taken(view, gone) if soft else 0
                 result = self.spark.sql(
                     f"MERGE INTO {self.qualified} t USING {view} s "
-                    f"ON t.`{self.key}` = s.`{self.key}` "
-                    f"WHEN MATCHED AND ({condition}) THEN UPDATE SET {assign} "
-                    f"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})"
+                    f"ON t.`{self.key}` = s.`{self.key}` " + " ".join(clauses)
                 )
-                return merge_counts(result)
+                counts = merge_counts(result)
+            if soft:
+                return MergeCounts(counts.inserted, counts.updated - taking, taking)
+            return counts
 
         counts = with_conflict_retry(merge, self.retry_attempts)
-        return LoadResult(rows_in, counts.inserted, counts.updated, written=True)
+        return LoadResult(rows_in, counts.inserted, counts.updated, counts.deleted, written=True)
+
+    def _inline(self, matching: Mapping[str, Iterable[int]]) -> dict[str, pa.Array] | None:
+        """Keys by column, distinct int64, empty columns dropped; None when there are more than
+        one statement should name (``INLINE_KEYS``)."""
+        wanted = _by_column(matching)
+        return None if _too_many(wanted) else wanted
+
+    def _count_taken(self, view: str, gone: dict[str, pa.Array]) -> int:
+        """The live rows the MERGE's delete clauses will take: judged by the source row where
+        the source has the key, by the table's otherwise."""
+        row = self.spark.sql(
+            f"SELECT count(*) AS n FROM {self.qualified} t LEFT JOIN {view} s "
+            f"ON t.`{self.key}` = s.`{self.key}` WHERE {self._live_condition()} AND CASE "
+            f"WHEN s.`{self.key}` IS NULL THEN {_matching_condition(gone, 't')} "
+            f"ELSE {_matching_condition(gone, 's')} END"
+        ).first()
+        return int(row["n"])
 
     def _first_load(self, source: DataFrame) -> bool:
         """Into an empty table, rows with distinct keys are appended: no join, no shuffle.
@@ -242,11 +305,10 @@ class TableWriter:
         """Delete the live rows whose value in any of the columns is among its keys, in one
         commit: ``{"RECORDNO": [deleted lines], "RECORDKEY": [deleted bills]}`` takes a line
         object's own deletes and its headers' in one pass. Returns the rows taken."""
-        wanted = {column_name(c): _int_keys(k) for c, k in matching.items()}
-        wanted = {c: k for c, k in wanted.items() if len(k)}
+        wanted = _by_column(matching)
         if not wanted or not self.exists():
             return 0
-        if sum(len(k) for k in wanted.values()) > INLINE_KEYS:
+        if _too_many(wanted):
             # The live condition keeps a row taken by one column from being counted again.
             return sum(
                 self._delete_by_merge(column, keys, run_id, synced_at)
@@ -255,11 +317,7 @@ class TableWriter:
         # One UPDATE (or DELETE) naming the keys: Delta reads only the files whose key
         # statistics can hold them, in one pass. A MERGE on a key view plans a join and runs
         # several Spark jobs (measured locally: 4-8 s for a handful of keys, against 0.2-0.5 s).
-        listed = " OR ".join(
-            f"t.`{column}` IN ({', '.join(str(k) for k in keys.to_pylist())})"
-            for column, keys in wanted.items()
-        )
-        where = f"({listed}) AND {self._live_condition()}"
+        where = f"{_matching_condition(wanted, 't')} AND {self._live_condition()}"
 
         def statement() -> int:
             if self.hard_delete and self.history is None:
@@ -404,6 +462,25 @@ def _with_audit(source: DataFrame, run_id: str, entity: str, synced_at: datetime
         F.lit(synced_at).cast("timestamp").alias("_synced_at"),
         F.lit(run_id).alias("_run_id"),
     )
+
+
+def _matching_condition(keys: dict[str, pa.Array], alias: str) -> str:
+    """True where any column holds one of its keys; never null (a null column is no match)."""
+    listed = " OR ".join(
+        f"{alias}.`{column}` IN ({', '.join(str(k) for k in values.to_pylist())})"
+        for column, values in keys.items()
+    )
+    return f"coalesce(({listed}), false)"
+
+
+def _by_column(matching: Mapping[str, Iterable[int]]) -> dict[str, pa.Array]:
+    """Distinct int64 keys by column name; columns without keys dropped."""
+    keys = {column_name(c): _int_keys(k) for c, k in matching.items()}
+    return {c: k for c, k in keys.items() if len(k)}
+
+
+def _too_many(keys: dict[str, pa.Array]) -> bool:
+    return sum(len(k) for k in keys.values()) > INLINE_KEYS
 
 
 def _key_chunks(live_keys: Iterable[pa.Array], chunk_rows: int) -> Iterable[pa.Table]:
