@@ -150,7 +150,9 @@ class Pipeline:
             ]
             plans = [plan for plan in plans if self._due(plan, started, fields)]
             self._register_audit(ctx, plans)
-            # Phase 1, tier by tier: every object reads its window and MERGEs it.
+            # Phase 1, tier by tier: every object reads its window and MERGEs it, with its
+            # audited deletes in the same MERGE (the run's single AUDITHISTORY read is made by
+            # the first object to write).
             jobs: list[list[ObjectSync]] = []
             for _tier, group in groupby(plans, key=lambda p: p.spec.tier):
                 tier = [
@@ -161,8 +163,8 @@ class Pipeline:
                     pool.submit(job.load) for job in tier if job.record.status == "running"
                 ]:
                     future.result()
-            # Phase 2, tier by tier: deletes (a line object takes its headers' with its own, in
-            # one statement), with the run's single AUDITHISTORY read, then
+            # Phase 2, tier by tier: key sweeps and the deletes of objects whose window brought
+            # no rows (a line object takes its headers' with its own, in one statement), then
             # reconciliation; the records are appended once per tier that wrote, and at the end.
             pending: list[RunRecord] = []
             for tier in jobs:
