@@ -122,7 +122,6 @@ class ObjectSync:
         self.table_was_new = False
         self.same_content = False  # read in full, and the same content as the last run
         self.audited: Audited | None = None  # the audited deletes handed to the load's MERGE
-        self.folded: Audited | None = None  # ... and applied by it
 
     def run(self) -> RunRecord:
         """Both phases in a row (a single object, or tests)."""
@@ -202,7 +201,7 @@ class ObjectSync:
                 keys_seen=self.keys,
                 table_was_new=self.table_was_new,
                 sweep_due=plan.sweep_due and self.spec.sweep,
-                folded=self.folded,
+                folded=self.audited if self.loaded.deletes_applied else None,
             )
             record.rows_deleted += outcome.deleted
             changed_deletes = outcome.deleted
@@ -273,7 +272,6 @@ class ObjectSync:
         record.rows_inserted, record.rows_updated = loaded.inserted, loaded.updated
         if loaded.deletes_applied:
             record.rows_deleted += loaded.deleted
-            self.folded = self.audited
         return loaded
 
     def _folds_deletes(self) -> bool:

@@ -48,9 +48,7 @@ def test_soft_delete_parent_cascade_and_return(spark, lake_names):
 
     assert headers.mark_deleted([2, 99], run_id="del", synced_at=DELETED_AT) == 1
     assert headers.mark_deleted(pa.array([2]), run_id="again", synced_at=DELETED_AT) == 0
-    assert (
-        lines.mark_deleted_where_parent("RECORDKEY", [2], run_id="del", synced_at=DELETED_AT) == 2
-    )
+    assert lines.mark_deleted_matching({"RECORDKEY": [2]}, run_id="del", synced_at=DELETED_AT) == 2
 
     assert live_keys(headers) == [1, 3, 4]
     assert live_keys(lines) == [12]

@@ -165,12 +165,10 @@ class TableWriter:
             if self.history is not None:
                 return self.history.load(source, rows_in)
             unique = _distinct(keys) == rows_in
-            gone = self._inline(deletes()) if deletes is not None else {}
-            if gone is None:  # too many keys for one statement: the caller deletes after
+            gone = _by_column(deletes()) if deletes is not None else {}
+            folded = deletes is not None and not _too_many(gone)
+            if not folded:  # none, or too many keys for one statement: the caller deletes after
                 gone = {}
-                folded = False
-            else:
-                folded = deletes is not None
             result = self._merge(
                 source, rows_in, unique, first=not has_rows, gone=gone, stamp=(run_id, synced_at)
             )
@@ -202,12 +200,11 @@ class TableWriter:
             f"WHEN MATCHED AND ({condition}) THEN UPDATE SET {assign}",
             f"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})",
         ]
-        live = self._live_condition()
-        in_target = _matching_condition(gone, "t") if gone else ""
+        in_target = in_source = ""
         if gone:
             assert stamp is not None
-            action = self._delete_action(*stamp)
-            in_source = _matching_condition(gone, "s")
+            action, live = self._delete_action(*stamp), self._live_condition()
+            in_target, in_source = _matching_condition(gone, "t"), _matching_condition(gone, "s")
             clauses = [
                 f"WHEN MATCHED AND {in_source} AND {live} THEN {action}",
                 f"WHEN MATCHED AND NOT {in_source} AND ({condition}) THEN UPDATE SET {assign}",
@@ -222,7 +219,7 @@ class TableWriter:
             # A soft delete is an update to the MERGE's counts: the rows it will take are
             # counted first, in the same attempt (a conflict reruns both).
             with temp_view(rows) as view:
-                taking = self._count_taken(view, gone) if soft else 0
+                taking = self._count_taken(view, in_target, in_source) if soft else 0
                 result = self.spark.sql(
                     f"MERGE INTO {self.qualified} t USING {view} s "
                     f"ON t.`{self.key}` = s.`{self.key}` " + " ".join(clauses)
@@ -235,20 +232,13 @@ class TableWriter:
         counts = with_conflict_retry(merge, self.retry_attempts)
         return LoadResult(rows_in, counts.inserted, counts.updated, counts.deleted, written=True)
 
-    def _inline(self, matching: Mapping[str, Iterable[int]]) -> dict[str, pa.Array] | None:
-        """Keys by column, distinct int64, empty columns dropped; None when there are more than
-        one statement should name (``INLINE_KEYS``)."""
-        wanted = _by_column(matching)
-        return None if _too_many(wanted) else wanted
-
-    def _count_taken(self, view: str, gone: dict[str, pa.Array]) -> int:
+    def _count_taken(self, view: str, in_target: str, in_source: str) -> int:
         """The live rows the MERGE's delete clauses will take: judged by the source row where
         the source has the key, by the table's otherwise."""
         row = self.spark.sql(
             f"SELECT count(*) AS n FROM {self.qualified} t LEFT JOIN {view} s "
             f"ON t.`{self.key}` = s.`{self.key}` WHERE {self._live_condition()} AND CASE "
-            f"WHEN s.`{self.key}` IS NULL THEN {_matching_condition(gone, 't')} "
-            f"ELSE {_matching_condition(gone, 's')} END"
+            f"WHEN s.`{self.key}` IS NULL THEN {in_target} ELSE {in_source} END"
         ).first()
         return int(row["n"])
 
@@ -281,19 +271,6 @@ class TableWriter:
     ) -> int:
         """Soft-delete (with hard_delete: DELETE) the rows with these keys; returns the count."""
         return self.mark_deleted_matching({self.key: keys}, run_id=run_id, synced_at=synced_at)
-
-    def mark_deleted_where_parent(
-        self,
-        parent_column: str,
-        parent_keys: Iterable[int] | pa.Array,
-        *,
-        run_id: str,
-        synced_at: datetime,
-    ) -> int:
-        """Delete the lines of deleted headers (e.g. ap_bill_item rows whose recordkey is gone)."""
-        return self.mark_deleted_matching(
-            {parent_column: parent_keys}, run_id=run_id, synced_at=synced_at
-        )
 
     def mark_deleted_matching(
         self,
