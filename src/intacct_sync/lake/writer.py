@@ -48,6 +48,7 @@ KEY = "_key"  # the one column of a staged key set
 INLINE_KEYS = 5000
 # Delta's idempotent-write id for a first load appended into an empty table (see _first_load).
 FIRST_LOAD_TXN = "intacct-sync-first-load"
+CREATED = "CREATE TABLE"  # the history's operation for CREATE TABLE without rows
 
 
 @dataclass(frozen=True)
@@ -249,11 +250,19 @@ class TableWriter:
         once would both append; Delta's idempotent-write options prevent it: both tag the commit
         with the same application id and the table version they found empty, so the second
         commit fails with a concurrent-transaction conflict, is rerun by the conflict retry,
-        finds the table no longer empty and MERGEs. False when the table has data.
+        finds the table no longer empty and MERGEs. False when the table has data. (Should the
+        other commit land before this one starts, Delta skips this one as already made: the
+        table holds the other run's read of the same object, and the next window, which
+        reaches back ``lookback``, brings what changed between the two reads.)
+
+        Emptiness is judged at the version the commit is tagged with, so a first load that
+        lands in between is seen (files) or refused (same tag): a table whose newest commit
+        is its creation is empty at that version (one history read); any other newest
+        commit (columns added, rows deleted) asks for the data files, read after the version.
         """
-        if num_files(self.spark, self.qualified):
+        version, operation = last_commit(self.spark, self.qualified)
+        if operation != CREATED and num_files(self.spark, self.qualified):
             return False
-        version = self.version()
         (
             source.drop(SEQ)
             .write.format("delta")
