@@ -27,9 +27,15 @@ import threading
 import time
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
-from benchmarks.sync_child import cpu_s, cpu_since, jvm_pid, start_spark
+from benchmarks.sync_child import (
+    SparkCounters,
+    commits,
+    cpu_s,
+    cpu_since,
+    jvm_pid,
+    start_spark,
+)
 from intacct_sync.config import Settings
 from intacct_sync.runner import make_client, run_sync
 from intacct_sync.secrets import IntacctSecrets
@@ -80,33 +86,6 @@ class Steps:
         with self._lock:
             out, self.seconds = dict(self.seconds), Counter()
         return out
-
-
-def commits(warehouse: str) -> Counter:
-    """Commit files per table directory (Delta writes one ``NNN.json`` per commit)."""
-    found: Counter = Counter()
-    for log in Path(warehouse).rglob("_delta_log"):
-        found[log.parent.name] = sum(1 for p in log.glob("*.json") if p.stem.isdigit())
-    return found
-
-
-class SparkCounters:
-    """Jobs and SQL executions of the local session so far (ground truth from the JVM)."""
-
-    def __init__(self, spark) -> None:
-        self.jsc = spark.sparkContext._jsc.sc()
-        self.store = spark._jsparkSession.sharedState().statusStore()
-
-    def now(self) -> dict[str, int]:
-        return {
-            "jobs": _value(self.jsc.dagScheduler().nextJobId()),
-            "sql": self.store.executionsCount(),
-        }
-
-
-def _value(counter) -> int:
-    """An AtomicInteger, or its value when py4j has already read it."""
-    return counter if isinstance(counter, int) else counter.get()
 
 
 def one_run(job: dict, request: dict, spark, counters: SparkCounters, jvm, steps: Steps) -> dict:

@@ -20,6 +20,7 @@ import os
 import resource
 import sys
 import time
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -151,6 +152,33 @@ def _status(pid: int) -> dict[str, int]:
     return out
 
 
+def commits(warehouse: str) -> Counter:
+    """Commit files per table directory (Delta writes one ``NNN.json`` per commit)."""
+    found: Counter = Counter()
+    for log in Path(warehouse).rglob("_delta_log"):
+        found[log.parent.name] = sum(1 for p in log.glob("*.json") if p.stem.isdigit())
+    return found
+
+
+class SparkCounters:
+    """Jobs and SQL executions of the local session so far (ground truth from the JVM)."""
+
+    def __init__(self, spark) -> None:
+        self.jsc = spark.sparkContext._jsc.sc()
+        self.store = spark._jsparkSession.sharedState().statusStore()
+
+    def now(self) -> dict[str, int]:
+        return {
+            "jobs": _value(self.jsc.dagScheduler().nextJobId()),
+            "sql": self.store.executionsCount(),
+        }
+
+
+def _value(counter) -> int:
+    """An AtomicInteger, or its value when py4j has already read it."""
+    return counter if isinstance(counter, int) else counter.get()
+
+
 def warm_up(spark) -> None:
     """Class loading and Delta's first-use costs, paid before anything is timed."""
     names = TableNames("main", "warm")
@@ -167,9 +195,12 @@ def timed_sync(job: dict, spark, client: TimedClient) -> dict:
         warehouse=job["warehouse"], objects=(OBJECT,), discover_udds=False,
         lag=timedelta(0), progress=False, max_in_flight=job.get("max_in_flight", 2),
     )  # fmt: skip
+    counters, before_commits = SparkCounters(spark), commits(job["warehouse"])
+    before = counters.now()
     began = time.perf_counter()
     summary = run_sync(settings, client=client, spark=spark)
     ended = time.perf_counter()
+    after, new = counters.now(), commits(job["warehouse"]) - before_commits
     result = summary.results[0]
     if result.status != "succeeded":
         raise RuntimeError(f"the sync failed: {result.error_message}")
@@ -184,6 +215,10 @@ def timed_sync(job: dict, spark, client: TimedClient) -> dict:
         "tee_s": client.tee_s,
         "first_page_after_s": (client.first_page_at or ended) - began,
         "tail_s": ended - (client.last_page_at or ended),
+        "delta_commits": sum(new.values()),
+        "commits_by_table": dict(sorted(new.items())),
+        "spark_jobs": after["jobs"] - before["jobs"],
+        "sql_executions": after["sql"] - before["sql"],
     }
 
 

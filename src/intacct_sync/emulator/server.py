@@ -106,7 +106,12 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--scale", choices=("small", "medium", "large"), default="small")
     p.add_argument("--bills", type=int, default=None, help="override the number of AP bills")
-    p.add_argument("--latency", type=float, default=0.0, help="seconds of delay per request")
+    p.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        help="seconds each request takes, building its answer included",
+    )
     p.add_argument("--max-in-flight", type=int, default=2)
     p.add_argument(
         "--company-load",
