@@ -337,9 +337,11 @@ class ObjectSync:
         from intacct_sync.lake.writer import TableWriter
 
         options = self.ctx.settings.writer_options(spec.name)
+        state = self.plan.state
         return TableWriter(
-            self.ctx.spark, self.ctx.names, spec.table, spec.key, spec.cursor, options
-        )
+            self.ctx.spark, self.ctx.names, spec.table, spec.key, spec.cursor, options,
+            table_rows=(state.target_count or 0) if state is not None else 0,
+        )  # fmt: skip
 
     def _comment(self) -> str:
         label = self.spec.label or self.spec.name

@@ -63,7 +63,7 @@ class HistoryTable:
         k, c = self.key, self.cursor
         with temp_view(rows, "versions") as view:
             return merge_counts(
-                self.writer.spark.sql(
+                rows.sparkSession.sql(
                     f"MERGE INTO {self.writer.qualified} t USING {view} s "
                     f"ON t.`{k}` = s.`{k}` AND t.`{c}` <=> s.`{c}` "
                     f"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})"
@@ -81,7 +81,7 @@ class HistoryTable:
         following = f"lead(`{c}`) OVER (PARTITION BY `{k}` ORDER BY `{c}` NULLS FIRST)"
         with temp_view(source.select(k).distinct(), "keys") as keys:
             return merge_counts(
-                self.writer.spark.sql(
+                source.sparkSession.sql(
                     f"MERGE INTO {table} t USING ("
                     f"SELECT `{k}`, `{c}`, {following} AS next_from FROM {table} "
                     f"WHERE `{k}` IN (SELECT `{k}` FROM {keys})) v "

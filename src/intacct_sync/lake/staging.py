@@ -137,15 +137,17 @@ class Stage:
     def empty(self) -> bool:
         return self.pending is None and self.staged == 0
 
-    def dataframe(self) -> DataFrame:
+    def dataframe(self, spark: SparkSession | None = None) -> DataFrame:
+        """The staged rows, in ``spark`` (default: the stage's session)."""
+        spark = spark or self.spark
         if self.directory is not None:
-            return self.spark.read.parquet(str(self.directory))
+            return spark.read.parquet(str(self.directory))
         if self.staged == 0 and self.pending is not None:
-            return self.spark.createDataFrame(self.pending)  # one chunk: no staging at all
+            return spark.createDataFrame(self.pending)  # one chunk: no staging at all
         if self.pending is not None:
             self._append(self.pending)
             self.pending = None
-        return self.spark.table(self.stage_table)
+        return spark.table(self.stage_table)
 
     def close(self) -> None:
         self.pending = None

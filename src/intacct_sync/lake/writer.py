@@ -31,6 +31,7 @@ from intacct_sync.lake.schema import (
     ensure_table,
     spark_schema,
 )
+from intacct_sync.lake.spark import BULK_ROWS, bulk_session
 from intacct_sync.lake.sql import (
     MergeCounts,
     last_commit,
@@ -77,8 +78,13 @@ class TableWriter:
         key: str,
         cursor: str | None,
         options: WriterOptions | None = None,
+        *,
+        table_rows: int = 0,
     ) -> None:
         self.spark, self.names, self.table = spark, names, table
+        # Rows the table is known to hold (the caller's last count; a load raises it): with
+        # BULK_ROWS or more, statements that read or rewrite its rows run with generated code.
+        self.table_rows = table_rows
         self.options = options = options or WriterOptions()
         self.qualified = names.qualified(table)
         self.key = column_name(key)
@@ -103,6 +109,13 @@ class TableWriter:
         """Create the table, or add the columns it lacks (and their comments)."""
         wanted = self._wanted(schema)
         return ensure_table(self.spark, self.names, self.table, wanted, self.key, comment)
+
+    def _rows_session(self, rows: int = 0) -> SparkSession:
+        """The session for a statement over the table's rows (and ``rows`` more): the local
+        session's generated-code twin for a big table (``bulk_session``), else ``spark``."""
+        if max(rows, self.table_rows) >= BULK_ROWS:
+            return bulk_session(self.spark)
+        return self.spark
 
     def version(self) -> int:
         """The table's newest Delta version (one metadata read)."""
@@ -162,7 +175,9 @@ class TableWriter:
                 rows_in += chunk.num_rows
                 keys.append(chunk.column(self.key))
                 stage.add(chunk)
-            source = _with_audit(stage.dataframe(), run_id, entity, synced_at)
+            source = _with_audit(
+                stage.dataframe(self._rows_session(rows_in)), run_id, entity, synced_at
+            )
             if self.history is not None:
                 return self.history.load(source, rows_in)
             unique = _distinct(keys) == rows_in
@@ -173,6 +188,7 @@ class TableWriter:
             result = self._merge(
                 source, rows_in, unique, first=not has_rows, gone=gone, stamp=(run_id, synced_at)
             )
+            self.table_rows += result.inserted
             return replace(result, deletes_applied=folded)
 
     def _merge(
@@ -213,6 +229,7 @@ class TableWriter:
                 f"WHEN NOT MATCHED BY SOURCE AND {in_target} AND {live} THEN {action}",
             ]
         soft = bool(gone) and not (self.hard_delete and self.history is None)
+        spark = source.sparkSession  # the temporary view below belongs to it
 
         def merge() -> MergeCounts:
             if unique_keys and first and not gone and self._first_load(source):
@@ -220,8 +237,8 @@ class TableWriter:
             # A soft delete is an update to the MERGE's counts: the rows it will take are
             # counted first, in the same attempt (a conflict reruns both).
             with temp_view(rows) as view:
-                taking = self._count_taken(view, in_target, in_source) if soft else 0
-                result = self.spark.sql(
+                taking = self._count_taken(spark, view, in_target, in_source) if soft else 0
+                result = spark.sql(
                     f"MERGE INTO {self.qualified} t USING {view} s "
                     f"ON t.`{self.key}` = s.`{self.key}` " + " ".join(clauses)
                 )
@@ -233,10 +250,10 @@ class TableWriter:
         counts = with_conflict_retry(merge, self.retry_attempts)
         return LoadResult(rows_in, counts.inserted, counts.updated, counts.deleted, written=True)
 
-    def _count_taken(self, view: str, in_target: str, in_source: str) -> int:
+    def _count_taken(self, spark: SparkSession, view: str, in_target: str, in_source: str) -> int:
         """The live rows the MERGE's delete clauses will take: judged by the source row where
         the source has the key, by the table's otherwise."""
-        row = self.spark.sql(
+        row = spark.sql(
             f"SELECT count(*) AS n FROM {self.qualified} t LEFT JOIN {view} s "
             f"ON t.`{self.key}` = s.`{self.key}` WHERE {self._live_condition()} AND CASE "
             f"WHEN s.`{self.key}` IS NULL THEN {in_target} ELSE {in_source} END"
@@ -307,10 +324,12 @@ class TableWriter:
 
         def statement() -> int:
             if self.hard_delete and self.history is None:
-                result = self.spark.sql(f"DELETE FROM {self.qualified} t WHERE {where}")
+                result = self._rows_session().sql(f"DELETE FROM {self.qualified} t WHERE {where}")
             else:
                 assign = self._delete_assignments(run_id, synced_at)
-                result = self.spark.sql(f"UPDATE {self.qualified} t SET {assign} WHERE {where}")
+                result = self._rows_session().sql(
+                    f"UPDATE {self.qualified} t SET {assign} WHERE {where}"
+                )
             row = result.first()
             return int(row["num_affected_rows"] or 0) if row is not None else 0
 
@@ -321,12 +340,12 @@ class TableWriter:
     ) -> int:
         live = self._live_condition()
         action = self._delete_action(run_id, synced_at)
-        frame = self._key_frame(keys)
+        frame = self._key_frame(keys, self._rows_session())
 
         def merge() -> MergeCounts:
             with temp_view(frame, "keys") as view:
                 return merge_counts(
-                    self.spark.sql(
+                    frame.sparkSession.sql(
                         f"MERGE INTO {self.qualified} t USING {view} s "
                         f"ON t.`{column}` = s.{KEY} WHEN MATCHED AND {live} THEN {action}"
                     )
@@ -353,7 +372,8 @@ class TableWriter:
         if not self.exists():
             return 0
         key_table = f"{self.table}_keys"
-        stage = Stage(self.spark, self.staging_names, key_table, self.transfer, self.staging_dir)
+        spark = self._rows_session()
+        stage = Stage(spark, self.staging_names, key_table, self.transfer, self.staging_dir)
         with stage:
             for part in _key_chunks(live_keys, self.chunk_rows):
                 stage.add(part)
@@ -362,7 +382,7 @@ class TableWriter:
                     f"{self.table}: the key sweep got no keys; refusing to delete every row "
                     "(pass allow_empty=True if the object really is empty)"
                 )
-            keys = stage.dataframe() if not stage.empty else self._key_frame(_int_keys([]))
+            keys = stage.dataframe() if not stage.empty else self._key_frame(_int_keys([]), spark)
             return self._sweep(keys.select(KEY).distinct(), run_id, synced_at, entity)
 
     def _sweep(self, keys: DataFrame, run_id: str, synced_at: datetime, entity: str | None) -> int:
@@ -373,7 +393,8 @@ class TableWriter:
         # a sweep that finds nothing missing commits nothing, and the MERGE is a plain WHEN
         # MATCHED on those keys: a NOT MATCHED BY SOURCE merge never scans its source in Delta's
         # first pass, which (sources not materialized) reads as a changed source and warns.
-        live = self.spark.table(self.qualified).alias("t").where(scope)
+        spark = keys.sparkSession  # the statements below read the keys
+        live = spark.table(self.qualified).alias("t").where(scope)
         gone = live.join(keys, F.col(f"t.`{self.key}`") == F.col(KEY), "left_anti").select(
             F.col(f"t.`{self.key}`").alias(KEY)
         )
@@ -384,7 +405,7 @@ class TableWriter:
         def merge() -> MergeCounts:
             with temp_view(gone, "gone") as view:
                 return merge_counts(
-                    self.spark.sql(
+                    spark.sql(
                         f"MERGE INTO {self.qualified} t USING {view} s "
                         f"ON t.`{self.key}` = s.{KEY} "
                         f"WHEN MATCHED AND {scope} THEN {action}"
@@ -410,13 +431,14 @@ class TableWriter:
         )
         return f"t._deleted = true, t._synced_at = {stamp}, t._run_id = '{run_id}'{closing}"
 
-    def _key_frame(self, keys: pa.Array) -> DataFrame:
-        """Keys (already distinct int64: ``_int_keys``) as a one-column DataFrame."""
-        return self.spark.createDataFrame(pa.table({KEY: keys}))
+    def _key_frame(self, keys: pa.Array, spark: SparkSession) -> DataFrame:
+        """Keys (already distinct int64: ``_int_keys``) as a one-column DataFrame of ``spark``."""
+        return spark.createDataFrame(pa.table({KEY: keys}))
 
     def live_dataframe(self) -> DataFrame:
         """The table's rows that are not soft-deleted (history tables: the current versions)."""
-        return self.spark.table(self.qualified).alias("t").where(self._live_condition())
+        live = self._live_condition()
+        return self._rows_session().table(self.qualified).alias("t").where(live)
 
 
 # At the top level a record's owning entity is its MEGAENTITYID (empty for shared records);
