@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from intacct_sync.lake.names import TableNames
+from intacct_sync.lake.spark import bulk_session
 from intacct_sync.lake.state import StateStore
 from intacct_sync.runner import run_sync
 from tests.support.lake_check import check_all
@@ -45,6 +46,8 @@ def test_the_session_is_spark_connect_without_a_spark_context(connect_spark):
     assert isinstance(connect_spark, ConnectSession)
     with pytest.raises(Exception, match="sparkContext|JVM_ATTRIBUTE_NOT_SUPPORTED"):
         _ = connect_spark.sparkContext
+    # Big tables are written by the server's own settings: no local twin session over Connect.
+    assert bulk_session(connect_spark) is connect_spark
 
 
 @pytest.mark.parametrize(
