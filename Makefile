@@ -48,7 +48,7 @@ setup: $(VENV)/.installed $(JARS)/.done
 jars: $(JARS)/.done
 
 test: setup serverless-check remote-check
-	$(BIN)/pytest -n $(WORKERS) --dist loadfile --durations=25 -m "not slow" tests
+	$(BIN)/pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder --durations=25 -m "not slow" tests
 
 # pip's resolver, in cached venvs holding serverless environment 3's and 4's packages: the
 # wheel must install there without changing any of them (tools/serverless/fit.py).

@@ -280,14 +280,26 @@ def test_tables_created_by_two_writers_at_once_exist_once(spark, lake_names):
 
 
 @pytest.mark.spark
-def test_a_big_tables_statements_run_with_generated_code_and_land_the_same(spark, lake_names):
+def test_a_big_tables_statements_run_with_generated_code_and_land_the_same(
+    spark, lake_names, monkeypatch
+):
     """From BULK_ROWS rows (the table's last count, raised by each load) the writer reads and
     rewrites rows in the local session's twin with generated code (a first load of 300,000 rows
     ran 4.6x as fast there): a load with its deletes in the MERGE, a delete, a key sweep and the
     live rows all run in the twin, temporary views included, and land as in the session."""
     from intacct_sync.lake.spark import BULK_ROWS, bulk_session
+    from intacct_sync.lake.staging import Stage
 
     twin = bulk_session(spark)
+    staged_in: list[object] = []  # the session each load's staged rows were read into
+    read_staged = Stage.dataframe
+
+    def dataframe(stage, session=None):
+        frame = read_staged(stage, session)
+        staged_in.append(frame.sparkSession)
+        return frame
+
+    monkeypatch.setattr(Stage, "dataframe", dataframe)
     assert twin is bulk_session(spark) and twin is not spark
     assert spark.conf.get("spark.sql.codegen.factoryMode") == "NO_CODEGEN"
     assert twin.conf.get("spark.sql.codegen.factoryMode") == "FALLBACK"
@@ -313,3 +325,5 @@ def test_a_big_tables_statements_run_with_generated_code_and_land_the_same(spark
     assert lines.sweep_keys(keys, run_id="r4", synced_at=DELETED_AT) == 1
     assert live_keys(lines) == [2, 5, 7]
     assert lines.live_dataframe().sparkSession is twin
+    # Both loads (the append, then the MERGE with its deletes) and the sweep read in the twin.
+    assert len(staged_in) == 3 and all(s is twin for s in staged_in)
