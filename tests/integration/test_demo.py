@@ -9,12 +9,11 @@ deprecation (issue 12's list).
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-from tests.support.wheel_task import run_wheel_task
+from tests.support.wheel_task import run_wheel_task, task_env
 
 pytestmark = pytest.mark.spark
 
@@ -30,7 +29,7 @@ JVM_NOTICE = "WARNING: Using incubator modules: jdk.incubator.vector"
 # make stress: a full and an incremental sync of every default object in a subprocess
 @pytest.mark.slow
 def test_make_demo_syncs_twice_shows_the_analysis_and_prints_nothing_alarming(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTACCT_", "SPARK_REMOTE"))}
+    env = task_env()
     env["COLUMNS"] = "160"
     done = run_wheel_task(["demo", "--warehouse", str(tmp_path / "lake")], env)
     output = done.stdout + done.stderr

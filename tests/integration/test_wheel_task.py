@@ -4,18 +4,16 @@ follow). The clean run's exit 0 through the same entry point is test_demo.py's."
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from intacct_sync.emulator import Emulator
-from tests.support.wheel_task import run_wheel_task
+from tests.support.wheel_task import run_wheel_task, task_env
 
 pytestmark = pytest.mark.spark
 
 
 def _call(emu: Emulator, warehouse, objects: str):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTACCT_")}
+    env = task_env()
     env.update({f"INTACCT_{k.upper()}": v for k, v in emu.credentials.items()})
     return run_wheel_task(
         ["run", "--warehouse", str(warehouse), "--schema", "wheel", "--objects", objects,

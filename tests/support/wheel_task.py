@@ -7,6 +7,7 @@ loads, ignoring what it returns: only an exception or ``SystemExit`` fails the t
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -21,6 +22,13 @@ name, parameters = sys.argv[1], sys.argv[2:]
 sys.argv = [name, *parameters]
 entry.load()()  # the return value is ignored, as the runner does
 """
+
+
+def task_env() -> dict[str, str]:
+    """This process's environment without the user's Intacct credentials and settings
+    (``INTACCT_*``) or a Spark Connect address (``SPARK_REMOTE``): a task sees only what the
+    test gives it."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("INTACCT_", "SPARK_REMOTE"))}
 
 
 def run_wheel_task(

@@ -71,11 +71,9 @@ def test_emulator_command_refuses_a_bad_fault_spec():
 
 
 def test_a_wheel_task_call_with_bad_settings_exits_2(tmp_path):
-    import os
+    from tests.support.wheel_task import run_wheel_task, task_env
 
-    from tests.support.wheel_task import run_wheel_task
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTACCT_")}
+    env = task_env()
     done = run_wheel_task(
         ["run", "--page-size", "5000", "--warehouse", str(tmp_path / "wh"), "--no-progress"], env
     )
