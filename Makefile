@@ -48,7 +48,7 @@ setup: $(VENV)/.installed $(JARS)/.done
 jars: $(JARS)/.done
 
 # The venvs and the jars do not depend on one another, nor do the two checks: each pair is made
-# at once (a fresh clone's setup and checks took 110 s one after the other, 67 s so).
+# at once (a fresh clone's setup and checks: 110 s one after the other, 67 s at once).
 test:
 	$(MAKE) -j3 setup remote-setup
 	$(MAKE) -j2 serverless-check remote-check

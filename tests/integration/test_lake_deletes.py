@@ -300,6 +300,11 @@ def test_a_big_tables_statements_run_with_generated_code_and_land_the_same(
         return frame
 
     monkeypatch.setattr(Stage, "dataframe", dataframe)
+    in_twin: list[str] = []  # the first word of each statement the twin ran
+    twin_sql = twin.sql
+    monkeypatch.setattr(
+        twin, "sql", lambda q, *a, **k: in_twin.append(q.split()[0]) or twin_sql(q, *a, **k)
+    )
     assert twin is bulk_session(spark) and twin is not spark
     assert spark.conf.get("spark.sql.codegen.factoryMode") == "NO_CODEGEN"
     assert twin.conf.get("spark.sql.codegen.factoryMode") == "FALLBACK"
@@ -320,7 +325,9 @@ def test_a_big_tables_statements_run_with_generated_code_and_land_the_same(
                         run_id="r2", synced_at=DELETED_AT,
                         deletes=lambda: {"RECORDKEY": [20]})  # fmt: skip
     assert merged.deletes_applied and (merged.inserted, merged.updated, merged.deleted) == (1, 1, 2)
+    in_twin.clear()
     assert lines.mark_deleted([1], run_id="r3", synced_at=DELETED_AT) == 1
+    assert in_twin == ["UPDATE"]  # the key-list delete rewrites the table's rows in the twin
     keys = [pa.array([2, 5, 7], pa.int64())]  # 6 is no longer in Intacct
     assert lines.sweep_keys(keys, run_id="r4", synced_at=DELETED_AT) == 1
     assert live_keys(lines) == [2, 5, 7]
