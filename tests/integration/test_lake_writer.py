@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -12,7 +14,8 @@ from pyspark.sql import types as T
 
 from intacct_sync.lake.errors import MissingKeys
 from intacct_sync.lake.options import WriterOptions
-from intacct_sync.lake.schema import SchemaChangeError
+from intacct_sync.lake.schema import SchemaChangeError, create_table
+from intacct_sync.lake.spark import bulk_session
 from intacct_sync.lake.writer import LoadResult, TableWriter
 from tests.fixtures.spark import BILL_SCHEMA, MONEY, RUN_AT, bills, ts
 
@@ -73,6 +76,14 @@ def test_first_load_creates_table_with_exact_types(spark, lake_names):
     detail = spark.sql(f"DESCRIBE DETAIL {lake_names.qualified('ap_bill')}").first()
     assert detail["properties"]["delta.enableChangeDataFeed"] == "true"
     assert detail["clusteringColumns"] == ["recordno"]
+    # The local (interpreted) session keeps file statistics for the key only: the commit's
+    # statistics name no other column. A session with generated code keeps Delta's default.
+    assert detail["properties"]["delta.dataSkippingStatsColumns"] == "recordno"
+    assert file_stats(spark, lake_names, "ap_bill")["minValues"] == {"recordno": 1}
+    twin = bulk_session(spark)
+    create_table(twin, lake_names, "compiled", table.schema, "recordno")
+    compiled = twin.sql(f"DESCRIBE DETAIL {lake_names.qualified('compiled')}").first()
+    assert "delta.dataSkippingStatsColumns" not in compiled["properties"]
     with pytest.raises(MissingKeys, match="without a recordno"):
         keyless = bills((4, ts(4), "4.00")).set_column(0, "RECORDNO", pa.nulls(1, pa.int64()))
         writer(spark, lake_names).load([keyless], BILL_SCHEMA, run_id="r2", synced_at=RUN_AT)
@@ -269,3 +280,17 @@ def test_an_edit_in_the_repeated_fall_back_hour_is_taken_though_its_wall_time_re
     assert (result.inserted, result.updated) == (0, 1)
     rows = {r["recordno"]: r["totalentered"] for r in w.live_dataframe().collect()}
     assert rows == {1: Decimal("12.00"), 2: Decimal("20.00")}
+
+
+def file_stats(spark, names, table: str) -> dict:
+    """The statistics of the table's one data file, as its Delta log records them."""
+    location = spark.sql(f"DESCRIBE DETAIL {names.qualified(table)}").first()["location"]
+    log = Path(location.removeprefix("file:")) / "_delta_log"
+    adds = [
+        json.loads(line)["add"]
+        for commit in sorted(log.glob("*.json"))
+        for line in commit.read_text().splitlines()
+        if '"add"' in line
+    ]
+    assert len(adds) == 1, adds
+    return json.loads(adds[0]["stats"])

@@ -21,6 +21,7 @@ from intacct_sync.lake.errors import (
     TableCreateError,
 )
 from intacct_sync.lake.names import TableNames, check_identifier
+from intacct_sync.lake.spark import interpreted
 from intacct_sync.lake.sql import quote_string
 
 log = logging.getLogger(__name__)
@@ -177,7 +178,17 @@ def create_table(
     names.ensure_schema(spark)
     columns = ", ".join(_column_ddl(f) for f in schema)
     about = f" COMMENT {quote_string(comment)}" if comment else ""
-    properties = " TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true')"
+    properties = "'delta.enableChangeDataFeed' = 'true'"
+    if key and interpreted(spark):
+        # File statistics for the key only (Delta's default: the first 32 columns). Writing a
+        # row updates every statistic, and Spark's interpreted projection walks its list of
+        # statistics expressions from the start for each one: a cost in the square of their
+        # number, paid per row. Measured on the medium company: the 1% run's JVM CPU 145 ->
+        # 107 s, the full sync's 178 -> 149 s; keeping the dates and keys too gained 5-10%.
+        # Sessions with generated code (Databricks) keep Delta's default, whose date
+        # statistics skip files for analysts' queries by period.
+        properties += f", 'delta.dataSkippingStatsColumns' = '{key}'"
+    properties = f" TBLPROPERTIES ({properties})"
     base = f"CREATE TABLE IF NOT EXISTS {names.qualified(table)} ({columns}) USING delta"
     # local import: merge -> staging -> schema
     from intacct_sync.lake.merge import is_conflict, with_conflict_retry

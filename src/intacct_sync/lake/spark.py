@@ -69,6 +69,14 @@ _bulk: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _bulk_lock = threading.Lock()
 
 
+def interpreted(spark: SparkSession) -> bool:
+    """True for a local session that evaluates expressions without generated code (LOCAL_CONF).
+    A Spark Connect session is not asked: serverless refuses to read most settings."""
+    if getattr(spark, "_jsparkSession", None) is None:
+        return False
+    return spark.conf.get("spark.sql.codegen.factoryMode", None) == "NO_CODEGEN"
+
+
 def bulk_session(spark: SparkSession) -> SparkSession:
     """The session for statements over many rows: the local session's own twin (same
     SparkContext, catalog and settings) with generated code on, made once; any other session
@@ -77,9 +85,7 @@ def bulk_session(spark: SparkSession) -> SparkSession:
     A DataFrame, and a temporary view made from it, belong to their session: a statement
     reading one runs in ``frame.sparkSession``.
     """
-    if getattr(spark, "_jsparkSession", None) is None:  # Spark Connect: no local twin
-        return spark
-    if spark.conf.get("spark.sql.codegen.factoryMode", None) != "NO_CODEGEN":
+    if not interpreted(spark):  # Spark Connect (no local twin), Databricks, a twin already
         return spark
     with _bulk_lock:
         twin = _bulk.get(spark)
