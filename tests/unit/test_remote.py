@@ -324,3 +324,23 @@ def test_the_real_databricks_session_builder_takes_our_config(cluster):
     else:
         assert channel._config.serverless_compute_id == "auto"
         assert "x-databricks-session-id" in channel._params  # serverless: a session of its own
+
+
+class _ServerlessConf:
+    """A serverless session's settings: most cannot be read (CONFIG_NOT_AVAILABLE)."""
+
+    def get(self, key, default=None):
+        raise RuntimeError(f"[CONFIG_NOT_AVAILABLE] Configuration {key} is not available.")
+
+
+class _ServerlessSession:
+    conf = _ServerlessConf()
+
+
+def test_a_session_whose_settings_cannot_be_read_is_taken_as_generating_code():
+    # create_table asks before choosing file statistics; serverless must not fail the create.
+    from intacct_sync.lake.spark import bulk_session, interpreted
+
+    session = _ServerlessSession()
+    assert interpreted(session) is False
+    assert bulk_session(session) is session

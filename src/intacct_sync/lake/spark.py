@@ -70,11 +70,13 @@ _bulk_lock = threading.Lock()
 
 
 def interpreted(spark: SparkSession) -> bool:
-    """True for a local session that evaluates expressions without generated code (LOCAL_CONF).
-    A Spark Connect session is not asked: serverless refuses to read most settings."""
-    if getattr(spark, "_jsparkSession", None) is None:
+    """True for a session that evaluates expressions without generated code: the local session
+    (LOCAL_CONF), or a Spark Connect server started with it (the tests')."""
+    try:
+        mode = spark.conf.get("spark.sql.codegen.factoryMode", None)
+    except Exception:  # noqa: BLE001 - serverless refuses to read most settings
         return False
-    return spark.conf.get("spark.sql.codegen.factoryMode", None) == "NO_CODEGEN"
+    return mode == "NO_CODEGEN"
 
 
 def bulk_session(spark: SparkSession) -> SparkSession:
@@ -85,7 +87,9 @@ def bulk_session(spark: SparkSession) -> SparkSession:
     A DataFrame, and a temporary view made from it, belong to their session: a statement
     reading one runs in ``frame.sparkSession``.
     """
-    if not interpreted(spark):  # Spark Connect (no local twin), Databricks, a twin already
+    if getattr(spark, "_jsparkSession", None) is None:  # Spark Connect: no local twin
+        return spark
+    if not interpreted(spark):  # Databricks' session, or a twin already
         return spark
     with _bulk_lock:
         twin = _bulk.get(spark)
