@@ -52,6 +52,7 @@ STEPS = (
     ("intacct_sync.lake.writer", "TableWriter.version", "table versions read"),
     ("intacct_sync.reconcile", "source_summary", "reconciliation: Intacct's figures"),
     ("intacct_sync.reconcile", "target_summary", "reconciliation: table scans"),
+    ("intacct_sync.reconcile", "target_after_changes", "reconciliation: change data feeds"),
     ("intacct_sync.lake.state", "StateStore.record", "run-log appends"),
     ("intacct_sync.pipeline", "Pipeline._refresh_views", "analysis views"),
 )  # fmt: skip

@@ -299,27 +299,51 @@ class ObjectSync:
         return record.started_at - state.last_reconcile >= self.ctx.settings.reconcile_every
 
     def _reconcile(self, writer: TableWriter, record: RunRecord, changed: bool) -> None:
-        """Counts and sums against Intacct. When this run wrote nothing and the table is at the
-        version the last reconciliation saw, its figures are unchanged: they are reused rather
-        than recomputed (exact: same Delta version, same rows), and only Intacct is asked."""
+        """Counts and sums against Intacct, the table's side at one Delta version (``version``),
+        which the record keeps with the figures. Three ways to the table's figures, all exact:
+
+        - unchanged: the table is at the version the last reconciliation saw (same rows), so
+          its figures are reused and only Intacct is asked;
+        - changes: an incremental run that wrote adds the live rows its commits (and any other
+          commit since that version) added and takes away those they removed, read from the
+          change data feed, to the last figures: work in proportion to the change, not the
+          table. Not when a scan is due (``reconcile_every`` since the last one), after a full
+          read, or when the feed does not cover those versions (then it scans);
+        - scan: the live rows at that version, counted and summed.
+        """
         state = self.plan.state
-        known = None
-        if not changed and state and state.reconciled_version is not None:
-            if writer.version() == state.reconciled_version:
+        version = record.table_version if changed else writer.version()
+        known = since = None
+        if state and state.reconciled_version is not None and state.target_count is not None:
+            base = state.reconciled_version
+            if version == base:
                 known = (state.target_count, state.target_sums)
+            elif changed and 0 <= base < version and self._changes_will_do(record):
+                since = (
+                    state.target_count,
+                    state.target_sums or {},
+                    lambda: writer.changes(base + 1, version),
+                )
         tag = f"{self.ctx.run_id}/{self.plan.label}"
         reconcile_run(
             self.spec,
             self.client,
-            writer.live_dataframe(),
+            lambda: writer.live_dataframe(version),
             record,
             entity=self.plan.entity,
             window_end=self.plan.window.end,
             calls=lambda: self.client.usage(tag).calls,
             known_target=known,
+            since=since,
         )
-        if record.table_version is None:
-            record.table_version = state.reconciled_version if known else writer.version()
+        record.table_version = version
+
+    def _changes_will_do(self, record: RunRecord) -> bool:
+        """An incremental run, and the table counted by a scan within ``reconcile_every``."""
+        state, every = self.plan.state, self.ctx.settings.reconcile_every
+        if self.plan.full or state is None or state.last_target_scan is None:
+            return False
+        return record.started_at - state.last_target_scan < every
 
     def _delete_context(self, writer: TableWriter, record: RunRecord) -> DeleteContext:
         return DeleteContext(

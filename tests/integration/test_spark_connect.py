@@ -90,6 +90,10 @@ def test_full_then_incremental_sync_with_deletes_and_cascades(
     assert {r.object: r.reconciled for r in second.results if r.reconciled is not None} == {
         name: True for name in objects if name != "FUND"
     }
+    # The changed tables were counted from their change data feeds, through Connect.
+    assert {by[n].reconciliation.target_basis for n in ("APBILL", "APBILLITEM", "VENDOR")} == {
+        "changes"
+    }
     check_all(spark, connect_names, company, list(objects))
     new = spark.table(connect_names.qualified("vendor")).where(f"recordno = {vendor}").first()
     assert new["name"] == "Connect Vendor"

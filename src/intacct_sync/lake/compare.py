@@ -45,5 +45,42 @@ def live_summary(
     }
 
 
+SIGN = "_sign"  # +1 for a row a commit added, -1 for a row it removed (change_summary)
+
+
+def change_summary(
+    changes: DataFrame,
+    money_columns: Sequence[str],
+    group_by: Sequence[str] | None = None,
+) -> tuple[int, Sums] | dict[tuple, tuple[int, Sums]]:
+    """What the changed rows add to ``live_summary``'s count and sums: live rows a commit
+    added count and sum positively, live rows it removed negatively.
+
+    ``changes`` is a table's change data feed over some versions (``TableWriter.changes``): one
+    row per row image, with ``_sign``. Each image is counted by its own liveness, so a soft
+    delete (live before, not after) subtracts its row once. Sums are Decimal, with no
+    multiplication (Spark's decimal products may round); the same shapes as ``live_summary``.
+    """
+    money = [column_name(c) for c in money_columns]
+    groups = [column_name(c) for c in group_by or []]
+    added = F.col(SIGN) > 0
+    aggs = [F.coalesce(F.sum(SIGN), F.lit(0)).alias("_count")]
+    aggs += [
+        F.coalesce(
+            F.sum(F.when(added, F.col(c)).otherwise(-F.col(c))),
+            F.lit(0).cast(changes.schema[c].dataType),
+        ).alias(c)
+        for c in money
+    ]
+    rows = (changes.groupBy(*groups) if groups else changes).agg(*aggs).toArrow().to_pylist()
+    if not groups:
+        row = rows[0]
+        return int(row["_count"]), {c: _exact(row[c]) for c in money}
+    return {
+        tuple(row[g] for g in groups): (int(row["_count"]), {c: _exact(row[c]) for c in money})
+        for row in rows
+    }
+
+
 def _exact(value: object) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value or 0))

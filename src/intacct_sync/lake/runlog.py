@@ -16,6 +16,7 @@ from typing import Any
 
 STATUSES = ("running", "succeeded", "failed", "skipped")
 MODES = ("full", "incremental", "backfill", "run")
+TARGET_BASES = ("scan", "changes", "unchanged")
 RUN_OBJECT = "_run"  # the row that carries a whole run's totals and run-level warnings
 
 
@@ -39,6 +40,10 @@ class Reconciliation:
     target_sums: dict[str, Decimal]
     api_calls: int = 0
     changed_after_window: int = 0  # Intacct rows modified after the window end (read next run)
+    # How the table's figures were had (TARGET_BASES): counted by a scan of its live rows, the
+    # last figures with the commits since added from the change data feed, or the last figures
+    # as they were (the table at the same version).
+    target_basis: str = "scan"
 
     @property
     def matched(self) -> bool:
@@ -136,6 +141,7 @@ class RunRecord:
             "target_sums": sums_json(rec.target_sums) if rec else None,
             "reconciled": self.reconciled,
             "reconcile_api_calls": rec.api_calls if rec else 0,
+            "target_basis": rec.target_basis if rec else None,
         }
 
     @classmethod
@@ -150,6 +156,7 @@ class RunRecord:
                 parse_sums(row.get("source_sums")),
                 parse_sums(row.get("target_sums")),
                 api_calls=row.get("reconcile_api_calls") or 0,
+                target_basis=row.get("target_basis") or "scan",
             )
         names = {f.name for f in fields(cls)} - {"warnings", "reconciliation"}
         return cls(

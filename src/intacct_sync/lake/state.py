@@ -48,7 +48,9 @@ RUNS_SCHEMA = pa.schema(
      # added with the state in the log:
      ("transactions", pa.int64()), ("keys_swept", pa.bool_()), ("table_version", pa.int64()),
      ("fields_hash", pa.string()), ("source_digest", pa.string()),
-     ("refused_fields", pa.string()), ("page_size", pa.int64())]
+     ("refused_fields", pa.string()), ("page_size", pa.int64()),
+     # added with reconciliation from the change data feed:
+     ("target_basis", pa.string())]
 )  # fmt: skip
 
 
@@ -65,6 +67,7 @@ class SyncState:
     reconciled_version: int | None = None  # the table version the last reconciliation saw
     target_count: int | None = None  # and the table's figures then
     target_sums: dict[str, Decimal] | None = None
+    last_target_scan: datetime | None = None  # the last run that counted the table by a scan
     fields_hash: str | None = None  # lookup's fields as last synced
     source_digest: str | None = None  # a full read's content, for objects read in full
     refused_fields: tuple[str, ...] = ()  # fields query refused (asked again on a full read)
@@ -128,6 +131,7 @@ class StateStore:
               max(started_at) FILTER (WHERE {ok} AND keys_swept) AS last_key_sweep,
               max_by(struct(started_at, table_version, target_count, target_sums), started_at)
                 FILTER (WHERE reconciled IS NOT NULL) AS reconcile,
+              max(started_at) FILTER (WHERE target_basis = 'scan') AS last_target_scan,
               max_by(struct(fields_hash, source_digest, table_version, run_id, ended_at,
                             refused_fields, page_size), ended_at)
                 FILTER (WHERE {ok}) AS latest,
@@ -196,6 +200,7 @@ def _state(row: dict) -> SyncState:
         reconciled_version=reconcile.get("table_version"),
         target_count=reconcile.get("target_count"),
         target_sums=parse_sums(reconcile.get("target_sums")) if reconcile else None,
+        last_target_scan=row["last_target_scan"],
         fields_hash=latest.get("fields_hash"),
         source_digest=latest.get("source_digest"),
         refused_fields=tuple(filter(None, (latest.get("refused_fields") or "").split(","))),

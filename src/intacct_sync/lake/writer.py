@@ -19,6 +19,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from intacct_sync.lake.compare import SIGN
 from intacct_sync.lake.errors import EmptyKeySet, MissingKeys
 from intacct_sync.lake.history import HistoryTable
 from intacct_sync.lake.merge import dedupe, newer_condition, with_conflict_retry
@@ -435,10 +436,32 @@ class TableWriter:
         """Keys (already distinct int64: ``_int_keys``) as a one-column DataFrame of ``spark``."""
         return spark.createDataFrame(pa.table({KEY: keys}))
 
-    def live_dataframe(self) -> DataFrame:
-        """The table's rows that are not soft-deleted (history tables: the current versions)."""
+    def live_dataframe(self, version: int | None = None) -> DataFrame:
+        """The table's rows that are not soft-deleted (history tables: the current versions);
+        at ``version``, the rows as that Delta version holds them."""
         live = self._live_condition()
-        return self._rows_session().table(self.qualified).alias("t").where(live)
+        spark = self._rows_session()
+        if version is None:
+            frame = spark.table(self.qualified)
+        else:
+            frame = spark.sql(f"SELECT * FROM {self.qualified} VERSION AS OF {int(version)}")
+        return frame.alias("t").where(live)
+
+    def changes(self, start: int, end: int) -> DataFrame:
+        """The live row images the commits from version ``start`` to ``end`` (both included)
+        added (``_sign`` 1: inserts, updates' new images) or removed (``_sign`` -1: deletes,
+        updates' old images), from the table's change data feed.
+
+        Fails (Delta refuses) when the feed does not cover every one of those versions: it was
+        off for one of them, or the table's log no longer reaches back that far. Read in
+        ``spark`` whatever the table's size: the changed rows are few.
+        """
+        frame = self.spark.sql(
+            f"SELECT * FROM table_changes({quote_string(self.qualified)}, {int(start)}, {int(end)})"
+        )
+        added = F.col("_change_type").isin("insert", "update_postimage")
+        signed = frame.withColumn(SIGN, F.when(added, F.lit(1)).otherwise(F.lit(-1)))
+        return signed.alias("t").where(self._live_condition())
 
 
 # At the top level a record's owning entity is its MEGAENTITYID (empty for shared records);
