@@ -212,7 +212,8 @@ def _change(scales: list[dict]) -> str:
         + "; ".join(f"{g.text} at {g.scale} ({g.measured})" for g in failed)
         + ". A change costs per table touched, not per row: the full run writes each new table "
         "with a plain append, while a changed table takes one MERGE of its changed rows and "
-        "its deletes (its deleted headers' lines too) and a reconciliation scan. On a "
+        "its deletes (its deleted headers' lines too), and its reconciliation reads the "
+        "rows its commits changed (the change data feed). On a "
         "local session a MERGE into a wide table costs seconds whatever the rows (planning "
         "over some 80-140 columns, and copying every row of the files it touches: without "
         "deletion vectors every commit rewrites them, so at larger scale a commit costs in "
