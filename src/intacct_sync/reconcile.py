@@ -60,7 +60,8 @@ def reconcile(
         target, basis = (known_target[0], dict(known_target[1] or {})), "unchanged"
     elif since is not None:
         try:
-            target, basis = target_after_changes(spec, since, entity), "changes"
+            target = target_after_changes(spec, since, entity, _fields_named(source_sums))
+            basis = "changes"
         except Exception as exc:  # noqa: BLE001 - the scan below is exact too, only dearer
             log.info("%s: counting the table (its change data feed: %s)", spec.name, exc)
     if target is None:
@@ -137,19 +138,22 @@ def target_summary(spec: ObjectSpec, table) -> tuple[int, dict[str, Decimal]]:
 
 
 def target_after_changes(
-    spec: ObjectSpec, since: Since, entity: str
+    spec: ObjectSpec, since: Since, entity: str, summed: set[str] | frozenset[str] = frozenset()
 ) -> tuple[int, dict[str, Decimal]]:
     """The table's figures from ``since``: the earlier ones plus what the changes add.
 
     Exact: every commit between the two versions is in the change data feed (else Delta
     refuses the read), each as the row images it added and removed; a live image added counts
     and sums positively, a live image removed negatively (``change_summary``), so the result
-    is the count and sums a scan of the later version would find.
+    is the count and sums a scan of the later version would find. Refused
+    (``FiguresOutOfDate``) when the earlier figures are not about the money fields summed now;
+    ``summed``: the fields Intacct's figures of this run name.
     """
     from intacct_sync.lake.compare import change_summary
     from intacct_sync.lake.schema import column_name
 
     count, sums, changes = since
+    _require_covered(spec, sums, summed)
     out = dict(sums)
     columns = {column_name(f): f for f in spec.money_fields}
     frame = scoped(changes(), entity)
@@ -165,6 +169,39 @@ def target_after_changes(
             label = _label(columns[column], spec.money_group_by, group)
             out[label] = out.get(label, Decimal(0)) + value
     return count, _complete(spec, out)
+
+
+class FiguresOutOfDate(ValueError):
+    """The earlier figures are not about the money fields summed now: the table is scanned."""
+
+
+def _require_covered(
+    spec: ObjectSpec, sums: dict[str, Decimal], summed: set[str] | frozenset[str]
+) -> None:
+    """The earlier sums are about the fields summed now. An object's money fields can change
+    between runs (a currency field added in Intacct to an object read from its lookup, or a new
+    release): a field the earlier figures lack would be summed over the changed rows alone, and
+    one no longer summed would stay in the result. Ungrouped figures name every field, zeros
+    included (``_complete``). Grouped ones drop zero groups: a field they lack that Intacct's
+    figures name (``summed``) is new to them, or was all zeros in the table and not in Intacct
+    (a mismatch the scan shows as well).
+    """
+    fields = set(spec.money_fields)
+    if spec.money_group_by:
+        named = _fields_named(sums)
+        wrong = sorted((named - fields) | (set(summed) - named))
+    else:
+        wrong = sorted(fields.symmetric_difference(sums))
+    if wrong:
+        raise FiguresOutOfDate(
+            f"the last figures and this run's money fields differ ({', '.join(wrong)})"
+        )
+
+
+def _fields_named(sums: dict[str, Decimal]) -> set[str]:
+    """The money fields the figures name: labels are a field, or a field and its group
+    (``_label``)."""
+    return {label.split("[", 1)[0] for label in sums}
 
 
 def scoped(table, entity: str):
