@@ -122,19 +122,9 @@ def _count(spec: ObjectSpec, client) -> int:
 
 def target_summary(spec: ObjectSpec, table) -> tuple[int, dict[str, Decimal]]:
     from intacct_sync.lake.compare import live_summary
-    from intacct_sync.lake.schema import column_name
 
-    columns = {column_name(f): f for f in spec.money_fields}
-    if not spec.money_group_by:
-        count, sums = live_summary(table, list(spec.money_fields))
-        return count, _complete(spec, {columns[c]: v for c, v in sums.items()})
-    total, out = 0, {}
-    grouped = live_summary(table, list(spec.money_fields), [spec.money_group_by])
-    for (group,), (count, sums) in grouped.items():
-        total += count
-        for column, value in sums.items():
-            out[_label(columns[column], spec.money_group_by, group)] = value
-    return total, _complete(spec, out)
+    count, sums = _labelled(spec, live_summary, table)
+    return count, _complete(spec, sums)
 
 
 def target_after_changes(
@@ -150,25 +140,33 @@ def target_after_changes(
     ``summed``: the fields Intacct's figures of this run name.
     """
     from intacct_sync.lake.compare import change_summary
-    from intacct_sync.lake.schema import column_name
 
     count, sums, changes = since
     _require_covered(spec, sums, summed)
+    added, added_sums = _labelled(spec, change_summary, scoped(changes(), entity))
     out = dict(sums)
+    for label, value in added_sums.items():
+        out[label] = out.get(label, Decimal(0)) + value
+    return count + added, _complete(spec, out)
+
+
+def _labelled(spec: ObjectSpec, summary, frame) -> tuple[int, dict[str, Decimal]]:
+    """``summary`` (``live_summary`` or ``change_summary``) of ``frame``'s money columns, the
+    sums by Intacct's labels (the field; grouped: the field and its group, ``_label``)."""
+    from intacct_sync.lake.schema import column_name
+
     columns = {column_name(f): f for f in spec.money_fields}
-    frame = scoped(changes(), entity)
     if not spec.money_group_by:
-        added, added_sums = change_summary(frame, list(spec.money_fields))
-        for column, value in added_sums.items():
-            out[columns[column]] = out.get(columns[column], Decimal(0)) + value
-        return count + added, _complete(spec, out)
-    grouped = change_summary(frame, list(spec.money_fields), [spec.money_group_by])
-    for (group,), (added, added_sums) in grouped.items():
-        count += added
-        for column, value in added_sums.items():
+        count, sums = summary(frame, list(spec.money_fields))
+        return count, {columns[c]: v for c, v in sums.items()}
+    total, out = 0, {}
+    grouped = summary(frame, list(spec.money_fields), [spec.money_group_by])
+    for (group,), (count, sums) in grouped.items():
+        total += count
+        for column, value in sums.items():
             label = _label(columns[column], spec.money_group_by, group)
             out[label] = out.get(label, Decimal(0)) + value
-    return count, _complete(spec, out)
+    return total, out
 
 
 class FiguresOutOfDate(ValueError):

@@ -35,14 +35,7 @@ def live_summary(
     aggs = [F.count(F.lit(1)).alias("_count")]
     # Sum of zero rows is null in SQL; reconciliation wants 0.
     aggs += [F.coalesce(F.sum(c), F.lit(0).cast(frame.schema[c].dataType)).alias(c) for c in money]
-    rows = (frame.groupBy(*groups) if groups else frame).agg(*aggs).toArrow().to_pylist()
-    if not groups:
-        row = rows[0]
-        return int(row["_count"]), {c: _exact(row[c]) for c in money}
-    return {
-        tuple(row[g] for g in groups): (int(row["_count"]), {c: _exact(row[c]) for c in money})
-        for row in rows
-    }
+    return _figures(frame, aggs, money, groups)
 
 
 SIGN = "_sign"  # +1 for a row a commit added, -1 for a row it removed (change_summary)
@@ -72,7 +65,15 @@ def change_summary(
         ).alias(c)
         for c in money
     ]
-    rows = (changes.groupBy(*groups) if groups else changes).agg(*aggs).toArrow().to_pylist()
+    return _figures(changes, aggs, money, groups)
+
+
+def _figures(
+    frame: DataFrame, aggs: list, money: list[str], groups: list[str]
+) -> tuple[int, Sums] | dict[tuple, tuple[int, Sums]]:
+    """Run the aggregates (``_count`` and one per money column) in one statement: ``(count,
+    sums)``, or with ``groups`` one ``(count, sums)`` per group value tuple."""
+    rows = (frame.groupBy(*groups) if groups else frame).agg(*aggs).toArrow().to_pylist()
     if not groups:
         row = rows[0]
         return int(row["_count"]), {c: _exact(row[c]) for c in money}
