@@ -49,6 +49,22 @@ def history_metrics(spark, names, table="ap_bill") -> list[tuple[str, dict]]:
     return [(r["operation"], r["operationMetrics"]) for r in rows]
 
 
+def test_the_local_jvm_runs_with_the_parallel_collector_and_a_raised_compile_threshold(spark):
+    # LOCAL_JVM_OPTIONS reach the driver JVM the local session starts (measured: a tenth of a
+    # test module's time); a flag dropped on the way would pass every other test.
+    jvm = spark.sparkContext._jvm
+    arguments = list(
+        jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+    )
+    collectors = [
+        bean.getName()
+        for bean in jvm.java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()
+    ]
+    assert "-XX:CompileThresholdScaling=3" in arguments
+    assert "-Duser.timezone=UTC" in arguments
+    assert sorted(collectors) == ["PS MarkSweep", "PS Scavenge"]
+
+
 def test_first_load_creates_table_with_exact_types(spark, lake_names):
     page = bills((1, ts(1), "1234.56"), (2, ts(2, 23), "0.01"), (3, ts(3), "-99999999.9999999999"))
     result = writer(spark, lake_names).load([page], BILL_SCHEMA, run_id="r1", synced_at=RUN_AT)
