@@ -308,7 +308,10 @@ def test_a_big_tables_statements_run_with_generated_code_and_land_the_same(
     assert twin is bulk_session(spark) and twin is not spark
     assert spark.conf.get("spark.sql.codegen.factoryMode") == "NO_CODEGEN"
     assert twin.conf.get("spark.sql.codegen.factoryMode") == "FALLBACK"
-    assert twin.conf.get("spark.sql.shuffle.partitions") == "2"  # the session's own settings
+    # Small statements take one shuffle partition; the twin's big ones split in two (both cores).
+    assert spark.conf.get("spark.sql.shuffle.partitions") == "1"
+    assert twin.conf.get("spark.sql.shuffle.partitions") == "2"
+    assert twin.conf.get("spark.sql.session.timeZone") == "UTC"  # the session's own settings
 
     small = TableWriter(spark, lake_names, "ap_bill_item", key="RECORDNO", cursor=None)
     assert small._rows_session() is spark

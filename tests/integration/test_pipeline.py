@@ -233,6 +233,7 @@ def test_new_custom_field_becomes_a_column(spark, synced):
 
 def test_failed_object_keeps_its_watermark_and_table_and_others_go_on(spark, synced):
     from intacct_sync.emulator import Fault
+    from intacct_sync.intacct.retry import RetryPolicy
     from intacct_sync.lake.state import StateStore
 
     emulator, names = synced.emu, synced.names
@@ -245,10 +246,13 @@ def test_failed_object_keeps_its_watermark_and_table_and_others_go_on(spark, syn
     emulator.faults.add(
         Fault.parse("result_error@object=APBILL,function=query,errorno=DL02000001,times=99")
     )
+    waits: list[float] = []  # every attempt is made; only the waits between them are not slept
+    retry = RetryPolicy(sleep=waits.append)
     try:
-        failed = sync(spark, synced, "VENDOR", "APBILL")
+        failed = synced.run(spark, ("VENDOR", "APBILL"), retry=retry)
     finally:
         emulator.faults.clear()
+    assert len(waits) == retry.max_attempts - 1 and sum(waits) > 25  # 1 + 2 + 4 + 8 + 16 s
     by = {r.object: r for r in failed.results}
     assert failed.exit_code == 1
     assert by["APBILL"].status == "failed" and "DL02000001" in by["APBILL"].error_message

@@ -31,14 +31,15 @@ def settings_for(emulator, names, **overrides) -> Settings:
     return Settings(**base)
 
 
-def client_for(emulator, settings: Settings):
+def client_for(emulator, settings: Settings, **options: Any):
     """The client the runner makes (make_client) for the emulator, but for one option: after a
     page Intacct timed out on (HTTP 524) the page is halved without the 5-second pause that
-    spares a real company; the emulator needs none (test_client_quirks checks the pause)."""
+    spares a real company; the emulator needs none (test_client_quirks checks the pause).
+    ``options`` override more of the client's options (a test's retry policy)."""
     return IntacctClient(
         settings.endpoint_url,
         Credentials.from_mapping(emulator.credentials),
-        settings.client_options(pause_after_heavy_page=0.0),
+        settings.client_options(**{"pause_after_heavy_page": 0.0, **options}),
     )
 
 
@@ -55,14 +56,18 @@ class SyncedCompany:
     first: Any = None  # the first run's RunSummary
     counts: dict[str, int] = field(default_factory=dict)  # the emulator's rows at the first run
 
-    def run(self, spark, objects: tuple[str, ...] | None = None, **overrides) -> Any:
-        """A run of the shared schema (only ``objects``, when given), on the emulator's clock."""
+    def run(
+        self, spark, objects: tuple[str, ...] | None = None, *, retry: Any = None, **overrides
+    ) -> Any:
+        """A run of the shared schema (only ``objects``, when given), on the emulator's clock;
+        ``retry``: the client's retry policy, when a test's own."""
         from intacct_sync.runner import run_sync
 
         if objects is not None:
             overrides["objects"] = objects
         settings = self.settings.with_overrides(**overrides) if overrides else self.settings
-        with client_for(self.emu, settings) as client:
+        options = {"retry": retry} if retry is not None else {}
+        with client_for(self.emu, settings, **options) as client:
             return run_sync(settings, client=client, spark=spark, now=self.emu.clock.now)
 
 
