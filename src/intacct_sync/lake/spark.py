@@ -35,10 +35,11 @@ LOCAL_CONF: dict[str, str] = {
     "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
     # One partition per shuffle, per Delta snapshot and per parallelized collection: a statement
     # on a few thousand rows gains nothing from splitting them, and each task is serialized,
-    # scheduled and deserialized (a sixth of the JVM's Java time on small statements).
-    # Measured on the seed-1 scenario's ten objects, three runs each, one after the other: the
-    # three incremental syncs 128-134 -> 117-124 JVM CPU-s, full and incremental 197-208 ->
-    # 182-190. The twin with generated code (bulk_session) splits its big statements in two.
+    # scheduled and deserialized (Java serialization was a sixth of the JVM's Java samples in a
+    # profile of small statements). Measured on the seed-1 scenario's ten objects, three or four
+    # runs of each setting, interleaved: the three incremental syncs 128-134 -> 117-124 JVM CPU-s,
+    # with the full sync 197-208 -> 182-190. The twin with generated code (bulk_session) splits
+    # its big statements in two.
     "spark.sql.shuffle.partitions": "1",
     "spark.default.parallelism": "1",
     "spark.ui.enabled": "false",
