@@ -310,7 +310,9 @@ def test_a_big_tables_statements_run_with_generated_code_and_land_the_same(
     assert twin.conf.get("spark.sql.codegen.factoryMode") == "FALLBACK"
     # Small statements take one shuffle partition; the twin's big ones split in two (both cores).
     assert spark.conf.get("spark.sql.shuffle.partitions") == "1"
+    assert spark.conf.get("spark.databricks.delta.snapshotPartitions") == "1"
     assert twin.conf.get("spark.sql.shuffle.partitions") == "2"
+    assert twin.conf.get("spark.sql.files.minPartitionNum") == "2"
     assert twin.conf.get("spark.sql.session.timeZone") == "UTC"  # the session's own settings
 
     small = TableWriter(spark, lake_names, "ap_bill_item", key="RECORDNO", cursor=None)
