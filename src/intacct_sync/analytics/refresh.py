@@ -170,7 +170,7 @@ def refresh(
     # Two at a time: a check is a few small joins, one task at a time, so one alone leaves a
     # core idle at the end of the run. Each writes to its own result, merged in CHECKS order.
     with ThreadPoolExecutor(CHECK_THREADS, "check") as pool:
-        outcomes = list(pool.map(lambda c: _run_check(spark, schema, c, RefreshResult()), checks))
+        outcomes = list(pool.map(lambda c: _run_check(spark, schema, c), checks))
     for outcome in outcomes:
         result.checked.extend(outcome.checked)
         result.warnings.extend(outcome.warnings)
@@ -247,7 +247,9 @@ def _fail(result: RefreshResult, view: View, error: str) -> None:
     log.warning("%s", result.warnings[-1])
 
 
-def _run_check(spark: Any, schema: Schema, check: Check, result: RefreshResult) -> RefreshResult:
+def _run_check(spark: Any, schema: Schema, check: Check) -> RefreshResult:
+    """One check's outcome: its name in ``checked`` if it ran, its finding or error a warning."""
+    result = RefreshResult()
     try:
         sql = schema.render(check.name, check.sql, check.tables, (check.needs,))
         rows = spark.sql(sql).collect()
