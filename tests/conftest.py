@@ -15,12 +15,28 @@ LONGEST_FIRST = ("test_analytics.py", "test_spark_connect.py", "test_incremental
 
 
 def pytest_collection_modifyitems(items: list) -> None:
-    """The longest modules, then every module with Spark tests, then the rest (seconds each):
-    the files a worker already holds when the other runs out of work are short ones. With the
-    Spark modules spread through the run, one worker took the wheel task, crash and limits
-    files (67 s) as its last while the other finished the unit tests and stood idle for 49 s."""
+    """The longest modules first; then the modules with Spark tests with the others (seconds
+    each, many of them waiting on sockets and retry pauses) spread evenly between them.
+
+    A worker holds the next file or two in its queue, so the files it holds when the other runs
+    out of work must be short: with Spark modules late in the order, one worker took the wheel
+    task, crash and limits files (67 s) as its last while the other finished the unit tests and
+    stood idle for 49 s. And a worker waiting in an emulator test leaves its core to the other's
+    JVM: with all of them at the end, both workers waited at once and the cores were half idle
+    for the run's last minute."""
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    spark_files = {item.path for item in items if item.get_closest_marker("spark")}
-    items.sort(  # stable: within each group, as collected
-        key=lambda item: (rank.get(item.path.name, len(rank)), item.path not in spark_files)
+    files = list(dict.fromkeys(item.path for item in items))  # in collection order
+    spark = {item.path for item in items if item.get_closest_marker("spark")}
+    rest = [f for f in files if f.name not in rank]
+    position: dict = {}
+    # The Spark modules spread over the first four fifths, the others over the whole: the last
+    # files handed out are unit tests of a second or less.
+    for group, span in (
+        ([f for f in rest if f in spark], 0.8),
+        ([f for f in rest if f not in spark], 1.0),
+    ):
+        for i, path in enumerate(group):
+            position[path] = span * i / len(group)
+    items.sort(  # stable: a file's tests stay in their order
+        key=lambda item: (rank.get(item.path.name, len(rank)), position.get(item.path, 0.0))
     )
