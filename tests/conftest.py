@@ -1,5 +1,7 @@
 """Shared fixtures. Each area keeps its fixtures in its own plugin module."""
 
+from pathlib import Path
+
 pytest_plugins = [
     "tests.fixtures.emulator",
     "tests.fixtures.spark",
@@ -11,7 +13,11 @@ pytest_plugins = [
 # 250, 150 and 130 s of make test's 1,200 test-seconds), so a long module collected late cannot
 # leave the other worker idle at the end of the run. (Without that flag xdist orders files by
 # their number of tests, and the one-test scenario file, the longest of all, went last.)
-LONGEST_FIRST = ("test_analytics.py", "test_spark_connect.py", "test_incremental_scenarios.py")
+LONGEST_FIRST = (
+    "integration/test_analytics.py",
+    "integration/test_spark_connect.py",
+    "integration/test_incremental_scenarios.py",
+)  # by folder and name: tests/unit has a test_analytics.py of its own, milliseconds long
 
 
 def pytest_collection_modifyitems(items: list) -> None:
@@ -25,10 +31,14 @@ def pytest_collection_modifyitems(items: list) -> None:
     JVM: with all of them at the end, both workers waited at once and the cores were half idle
     for the run's last minute."""
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+
+    def module(path: Path) -> str:
+        return "/".join(path.parts[-2:])
+
     files = list(dict.fromkeys(item.path for item in items))  # in collection order
     spark = {item.path for item in items if item.get_closest_marker("spark")}
-    rest = [f for f in files if f.name not in rank]
-    position: dict = {}
+    rest = [f for f in files if module(f) not in rank]
+    position: dict[Path, float] = {}
     # The Spark modules spread over the first four fifths, the others over the whole: the last
     # files handed out are unit tests of a second or less.
     for group, span in (
@@ -38,5 +48,5 @@ def pytest_collection_modifyitems(items: list) -> None:
         for i, path in enumerate(group):
             position[path] = span * i / len(group)
     items.sort(  # stable: a file's tests stay in their order
-        key=lambda item: (rank.get(item.path.name, len(rank)), position.get(item.path, 0.0))
+        key=lambda item: (rank.get(module(item.path), len(rank)), position.get(item.path, 0.0))
     )
