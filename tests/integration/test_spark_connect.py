@@ -2,8 +2,9 @@
 
 A local Spark Connect server with Delta (tests/support/connect_server.py) stands in for
 serverless. The same pipeline runs against it: full and incremental syncs with updates,
-deletes and cascades, the run log and ``status``, and the CLI a wheel task runs, in a process
-that has no Java at all (so a local JVM cannot be what makes it work).
+deletes and cascades, the run log and ``status``, and the entry point a wheel task calls, in a
+process that has no Java at all (so a local JVM cannot be what makes it work), with the exit
+statuses that fail the task.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from intacct_sync.lake.state import StateStore
 from intacct_sync.runner import run_sync
 from tests.support.lake_check import check_all
 from tests.support.sync import client_for, settings_for
+from tests.support.wheel_task import run_wheel_task
 
 pytestmark = [pytest.mark.spark, pytest.mark.connect, pytest.mark.xdist_group("connect")]
 
@@ -106,12 +108,13 @@ def test_full_then_incremental_sync_with_deletes_and_cascades(
     assert set(states) == set(objects) and states["APBILL"].watermark is not None
 
 
-def test_the_cli_syncs_and_reports_status_through_spark_connect_with_no_java(
+def test_a_wheel_task_syncs_reports_status_and_fails_through_spark_connect_with_no_java(
     connect_server, connect_spark, connect_names, emulator, tmp_path
 ):
-    """What a serverless wheel task runs: the entry point, a Connect session, exit statuses."""
+    """What a serverless wheel task runs: the entry point called as a python_wheel_task calls it
+    (its return value ignored), a Connect session, and the exit statuses that fail the task."""
 
-    def cli(*args: str) -> subprocess.CompletedProcess:
+    def task(*args: str) -> subprocess.CompletedProcess:
         env = {
             # No java on PATH and no JAVA_HOME: a local JVM cannot start, only Connect works.
             "PATH": str(Path(sys.executable).parent),
@@ -120,18 +123,23 @@ def test_the_cli_syncs_and_reports_status_through_spark_connect_with_no_java(
             **{k: os.environ[k] for k in ("PYTHONPATH",) if k in os.environ},
             **{f"INTACCT_{k.upper()}": v for k, v in emulator.credentials.items()},
         }
-        argv = [sys.executable, "-m", "intacct_sync.cli", *args, "--schema", connect_names.schema,
-                "--endpoint-url", emulator.url]  # fmt: skip
-        return subprocess.run(  # noqa: S603 - our own argv
-            argv, env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path
-        )
+        parameters = [*args, "--schema", connect_names.schema, "--endpoint-url", emulator.url]
+        return run_wheel_task(parameters, env, cwd=tmp_path)
 
-    run = cli("run", "--objects", "FUND", "--lag-minutes", "0", "--no-progress")
+    run = task("run", "--objects", "FUND", "--lag-minutes", "0", "--no-progress")
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
     check_all(connect_spark, connect_names, emulator.company, ["FUND"])
-    status = cli("status")
+    status = task("status")
     assert status.returncode == 0, status.stderr[-2000:]
     assert "FUND" in status.stdout
-    # A failure leaves through the exit status: an unknown object is a configuration error.
-    bad = cli("run", "--objects", "NOTANOBJECT", "--no-progress")
+    # A failure leaves through the exit status, never through a return value the task ignores.
+    # An unknown object is a configuration error (2).
+    bad = task("run", "--objects", "NOTANOBJECT", "--no-progress")
     assert bad.returncode == 2 and "NOTANOBJECT" in bad.stderr + bad.stdout
+    # A fatal result error on every CLASS page: the run's one object fails (1), so the task
+    # fails and its retries and failure email follow. That the other objects go on is
+    # test_pipeline's (test_failed_object_keeps_its_watermark_...).
+    emulator.faults.add("result_error@object=CLASS,variant=fatal,times=99")
+    failed = task("run", "--objects", "CLASS", "--lag-minutes", "0", "--no-progress")
+    assert failed.returncode == 1, failed.stdout[-2000:] + failed.stderr[-3000:]
+    assert "CLASS" in failed.stdout and "failed objects: 1" in failed.stdout

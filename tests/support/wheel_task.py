@@ -32,14 +32,14 @@ def task_env() -> dict[str, str]:
 
 
 def run_wheel_task(
-    parameters: list[str], env: Mapping[str, str], timeout: float = 600
+    parameters: list[str], env: Mapping[str, str], timeout: float = 600, cwd: Path = ROOT
 ) -> subprocess.CompletedProcess:
     """Exit status and output of one wheel-task-style call of ``intacct-sync``."""
     argv = [sys.executable, "-c", RUNNER, "intacct-sync", *parameters]
     return subprocess.run(  # noqa: S603 - our own interpreter and arguments
         argv,
         env=dict(env),
-        cwd=ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
