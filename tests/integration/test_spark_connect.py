@@ -143,3 +143,4 @@ def test_a_wheel_task_syncs_reports_status_and_fails_through_spark_connect_with_
     failed = task("run", "--objects", "CLASS", "--lag-minutes", "0", "--no-progress")
     assert failed.returncode == 1, failed.stdout[-2000:] + failed.stderr[-3000:]
     assert "CLASS" in failed.stdout and "failed objects: 1" in failed.stdout
+    assert "BL01001973" in failed.stdout  # the injected error, not some other failure
