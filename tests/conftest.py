@@ -9,10 +9,11 @@ pytest_plugins = [
 ]
 
 # `--dist loadfile --no-loadscope-reorder` hands whole files to the workers in collection order,
-# each worker holding the next file or two in its queue. The longest modules go first (about
-# 250, 150 and 130 s of make test's 1,200 test-seconds), so a long module collected late cannot
-# leave the other worker idle at the end of the run. (Without that flag xdist orders files by
-# their number of tests, and the one-test scenario file, the longest of all, went last.)
+# each worker holding the next file or two in its queue. The longest modules go first (in make
+# test the analysis and Spark Connect modules, about 270 and 170 s of some 1,200 test-seconds; in
+# make stress the scenario seeds), so a long module collected late cannot leave the other worker
+# idle at the end of the run. (Without that flag xdist orders files by their number of tests, and
+# the scenario file went last.)
 LONGEST_FIRST = (
     "integration/test_analytics.py",
     "integration/test_spark_connect.py",

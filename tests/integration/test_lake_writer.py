@@ -107,19 +107,23 @@ def test_first_load_creates_table_with_exact_types(spark, lake_names):
 
 def test_merge_takes_only_newer_rows_dedupes_and_replay_changes_nothing(spark, lake_names):
     w = writer(spark, lake_names)
-    w.load([bills((1, ts(5), "10.00"), (2, ts(5), "20.00"), (3, ts(5), "30.00"))],
+    w.load([bills((1, ts(5), "10.00"), (2, ts(5), "20.00"), (3, ts(5), "30.00"),
+                  (6, None, "60.00"), (7, None, "70.00"))],
            BILL_SCHEMA, run_id="r1", synced_at=RUN_AT)  # fmt: skip
     change = [
         bills((1, ts(6), "11.00", "newer"), (2, ts(4), "19.00", "older")),
         bills((3, ts(5), "31.00", "same cursor"), (4, ts(7), "41.00", "latest")),
         bills((4, ts(6), "40.00", "earlier"), (5, ts(8), "50.00", "first")),
         bills((5, ts(8), "51.00", "read last")),
+        bills((6, None, "61.00", "empty cursor"), (7, None, "70.00")),
     ]  # fmt: skip
     result = w.load(change, BILL_SCHEMA, run_id="r2", synced_at=RUN_AT)
 
     # Row 3 comes back with the same cursor but other values: Intacct did not move WHENMODIFIED
     # (a related record changed, or two edits in one second): what it returns now is taken.
-    assert result == LoadResult(rows_in=7, inserted=2, updated=2, deleted=0, written=True)
+    # Rows 6 and 7 have an empty WHENMODIFIED (Intacct leaves some records without one): row 6
+    # changed and is taken, row 7 did not and is left alone.
+    assert result == LoadResult(rows_in=9, inserted=2, updated=3, deleted=0, written=True)
     assert_df_equality(
         w.live_dataframe().select(DATA_COLUMNS),
         expected(
@@ -130,6 +134,8 @@ def test_merge_takes_only_newer_rows_dedupes_and_replay_changes_nothing(spark, l
                 (3, ts(5), "31.00", "same cursor"),
                 (4, ts(7), "41.00", "latest"),
                 (5, ts(8), "51.00", "read last"),
+                (6, None, "61.00", "empty cursor"),
+                (7, None, "70.00", "contact 7"),
             ],
         ),  # fmt: skip
         ignore_row_order=True,
