@@ -57,7 +57,7 @@ def finance(spark):
     with Emulator(seed=7, scale="small") as emu:
         add_bills_due_soon(emu.company, utc_today())
         names = TableNames("main", f"fin_{uuid.uuid4().hex[:10]}")
-        settings = settings_for(emu, names, objects=FIRST)
+        settings = settings_for(emu, names, objects=FIRST, analytics=True)
         with client_for(emu, settings) as client:
             first = run_sync(settings, client=client, spark=spark)
             assert first.exit_code == 0, [(r.object, r.error_message) for r in first.failed]

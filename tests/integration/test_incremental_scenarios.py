@@ -64,7 +64,7 @@ def test_every_sync_equals_intacct_and_reconciles(spark, lake_names, seed):
     rng = random.Random(seed)
     objects = QUICK if seed == 1 else OBJECTS
     with Emulator(seed=seed, scale="small", start=FULL_SYNC_AT) as emu:
-        settings = settings_for(emu, lake_names, objects=objects)
+        settings = settings_for(emu, lake_names, objects=objects, analytics=True)
         with client_for(emu, settings) as client:
 
             def sync(ahead: timedelta = timedelta(0), first: bool = False, **overrides):

@@ -24,11 +24,12 @@ from tests.support.sync import SyncedCompany, client_for, settings_for, synced_c
 pytestmark = pytest.mark.spark
 
 
-# make stress: every default object, twice; make test keeps the incremental scenario (every sync
-# equal to Intacct) and the bench's no-change run
+# make stress: every default object, twice (the analysis views too); make test keeps full and
+# incremental syncs equal to Intacct (test_spark_connect, test_incremental_deletes, the objects by
+# name) and test_analytics' no-change run, and the bench's no-change run makes 1 commit
 @pytest.mark.slow
 def test_first_sync_equals_emulator_and_second_sync_changes_nothing(spark, lake_names, emulator):
-    settings = settings_for(emulator, lake_names)
+    settings = settings_for(emulator, lake_names, analytics=True)
     with client_for(emulator, settings) as client:
         first = run_sync(settings, client=client, spark=spark)
         assert [r.error_message for r in first.failed] == []

@@ -59,7 +59,9 @@ def test_full_then_incremental_sync_with_deletes_and_cascades(
     connect_server, connect_spark, connect_names, emulator, objects
 ):
     spark, company = connect_spark, emulator.company
-    settings = settings_for(emulator, connect_names, objects=objects, remote=connect_server.url)
+    settings = settings_for(  # the views too, made through Connect
+        emulator, connect_names, objects=objects, remote=connect_server.url, analytics=True
+    )
     assert settings.spark_mode == "spark-connect"
     assert settings.writer_options("VENDOR").transfer == "arrow"  # the server cannot read here
     with client_for(emulator, settings) as client:

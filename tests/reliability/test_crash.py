@@ -129,7 +129,9 @@ def test_two_runs_at_once_on_one_schema_do_not_corrupt(spark, lake_names, reques
     from tests.support.sync import settings_for
 
     with Emulator(seed=22, scale="small") as emu:
-        settings = settings_for(emu, lake_names, objects=("VENDOR", "FUND"), page_size=10)
+        settings = settings_for(
+            emu, lake_names, objects=("VENDOR", "FUND"), page_size=10, analytics=True
+        )
 
         def one_run():
             with fast_client(emu, settings) as client:

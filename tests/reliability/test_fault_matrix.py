@@ -155,7 +155,9 @@ def run_chain(
     deck: list[str] = []
     waiting: list[str] = []  # audit faults drawn on a full night
     with Emulator(seed=seed, scale="small") as emu:
-        settings = settings_for(emu, names, objects=OBJECTS, page_size=PAGE_SIZE, reconcile=False)
+        settings = settings_for(
+            emu, names, objects=OBJECTS, page_size=PAGE_SIZE, reconcile=False, analytics=True
+        )
         specs = {
             name: CATALOG.get(name) or udd_spec(emu.company.definition(name).name)
             for name in OBJECTS

@@ -20,12 +20,17 @@ def emulator_secrets(emulator) -> IntacctSecrets:
 
 
 def settings_for(emulator, names, **overrides) -> Settings:
+    """A run of ``names``' schema from the emulator. The analysis views are left out unless a
+    test asks for them (``analytics=True``): they are a run's last step, seconds of statements
+    after every sync, and the tests about them (test_analytics, test_spark_connect, the crash
+    and soak suites) ask; the CLI tests run with the product's default (on)."""
     base = dict(
         endpoint_url=emulator.url,
         catalog=names.catalog,
         schema=names.schema,
         lag=timedelta(0),
         progress=False,
+        analytics=False,
     )
     base.update(overrides)
     return Settings(**base)
