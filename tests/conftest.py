@@ -10,10 +10,9 @@ pytest_plugins = [
 
 # `--dist loadfile --no-loadscope-reorder` hands whole files to the workers in collection order,
 # each worker holding the next file or two in its queue. The longest modules go first (in make
-# test the analysis and Spark Connect modules, about 270 and 170 s of some 1,200 test-seconds; in
-# make stress the scenario seeds), so a long module collected late cannot leave the other worker
-# idle at the end of the run. (Without that flag xdist orders files by their number of tests, and
-# the scenario file went last.)
+# test the analysis and Spark Connect modules; in make stress the scenario seeds), so a long
+# module collected late cannot leave the other worker idle at the end of the run. (Without that
+# flag xdist orders files by their number of tests, and the scenario file went last.)
 LONGEST_FIRST = (
     "integration/test_analytics.py",
     "integration/test_spark_connect.py",
