@@ -7,7 +7,11 @@ company through the emulator's own mutation API (``Company.insert/update/delete`
 1. **full**: the first sync, into an empty schema;
 2. **no-change**: the clock five minutes on, nothing changed in Intacct;
 3. **1%**: about 1% of the rows of every object a run reads (updates, inserts and deletes,
-   spread over the objects; a deleted header takes its lines with it), then a sync.
+   spread over the objects; a deleted header takes its lines with it), then a sync;
+4. **bare MERGE floor**: for each table the 1% run changed, a bare MERGE of as many random rows
+   as it wrote there (``change_child.merge_floor``): what one MERGE per changed table costs
+   before anything the product adds, the floor of a 1% run that keeps the tables in step with
+   a MERGE each.
 
 Each run's wall time is also given as a ratio to the full run's: the machine is shared.
 """
@@ -63,6 +67,10 @@ class Child:
 
     def run(self, kind: str, offset: timedelta) -> dict:
         return self._send({"kind": kind, "offset_s": offset.total_seconds()}, "RESULT ")
+
+    def merge_floor(self, run: dict) -> dict:
+        written = {o: r["written"] for o, r in run["objects"].items() if r["written"]}
+        return self._send({"kind": "merge floor", "written": written}, "RESULT ")
 
     def _send(self, request: dict, prefix: str) -> dict:
         assert self.proc.stdin and self.proc.stdout
@@ -171,10 +179,13 @@ def measure(scale: str, bills: int | None = None, log=print) -> dict:
                     emu.clock.advance(timedelta(minutes=1))
                 runs[kind] = child.run(kind, offset)
                 log(f"[change {name}] {kind}: " + _brief(runs[kind]))
+            floor = child.merge_floor(runs["1%"])
+            log(f"[change {name}] bare MERGE floor: {floor['seconds']:.1f} s")
         finally:
             child.close()
     return {"scale": scale, "bills": bills, "label": name, "rows": rows, "runs": runs,
-            "generate_s": generated_s, "phases": child.phases, "changed": changed}  # fmt: skip
+            "generate_s": generated_s, "phases": child.phases, "changed": changed,
+            "floor": floor}  # fmt: skip
 
 
 def _brief(r: dict) -> str:

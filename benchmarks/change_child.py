@@ -13,6 +13,10 @@ parent has moved ``offset_s`` ahead of real time) and prints ``RESULT {json}`` w
 - per object: rows read, written, seconds from its start to its end;
 - busy seconds per step (``STEPS``), summed over the run's parallel threads: where time goes.
 
+A request ``{"kind": "merge floor", "written": {object: rows}}`` (sent after the 1% run) times
+instead the bare MERGE each changed table cannot do without (``merge_floor``) and prints
+``RESULT {json}`` with its seconds and CPU per table.
+
 The counters read the local SparkContext: this is a benchmark, the product never does. Run by
 ``benchmarks.change``, not by hand.
 """
@@ -27,6 +31,9 @@ import threading
 import time
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
+
+from pyspark.sql import functions as F
 
 from benchmarks.sync_child import (
     SparkCounters,
@@ -37,6 +44,9 @@ from benchmarks.sync_child import (
     start_spark,
 )
 from intacct_sync.config import Settings
+from intacct_sync.intacct.catalog import CATALOG
+from intacct_sync.lake.names import TableNames
+from intacct_sync.lake.spark import BULK_ROWS, bulk_session
 from intacct_sync.runner import make_client, run_sync
 from intacct_sync.secrets import IntacctSecrets
 from intacct_sync.sync_object import utcnow
@@ -134,6 +144,61 @@ def one_run(job: dict, request: dict, spark, counters: SparkCounters, jvm, steps
     }
 
 
+NEW_KEYS = 10**12  # added to a key to make a sampled row a new record (an insert)
+
+
+def merge_floor(job: dict, request: dict, spark, jvm) -> dict:
+    """The least a changed table costs: one bare MERGE of as many of its rows as the 1% run
+    wrote to it, one table after the other in the session the product would use for it.
+
+    Each source is that many rows of the table taken at random (so they touch as many files as
+    a change spread over the table), a fifth of them under new keys: ``MERGE ... WHEN MATCHED
+    THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *``. It is staged as Parquet before the
+    clock starts, as the product stages its pages. What the product adds on top (its newer-row
+    condition, deletes in the same MERGE, the counts of soft deletes, the table versions, the
+    change data feed read by the reconciliation, the run records and the views) is not in it.
+    """
+    names = TableNames("main", "bench")
+    tables, staged = {}, Path(job["warehouse"]).parent / "floor"
+    for obj, rows in request["written"].items():
+        spec = CATALOG[obj]
+        if rows <= 0 or spec.table in tables:
+            continue
+        qualified = names.qualified(spec.table)
+        size = spark.table(qualified).count()
+        session = bulk_session(spark) if max(size, rows) >= BULK_ROWS else spark
+        path = str(staged / spec.table)
+        (
+            session.table(qualified)
+            .orderBy(F.rand(11))
+            .limit(rows)
+            .withColumn(
+                spec.key,
+                F.when(F.rand(12) < 0.2, F.col(spec.key) + NEW_KEYS).otherwise(F.col(spec.key)),
+            )
+            .write.mode("overwrite")
+            .parquet(path)
+        )
+        cpu, began = cpu_s(jvm), time.perf_counter()
+        session.read.parquet(path).createOrReplaceTempView("floor_source")
+        session.sql(
+            f"MERGE INTO {qualified} t USING floor_source s ON t.`{spec.key}` = s.`{spec.key}` "
+            "WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
+        ).collect()
+        tables[spec.table] = {
+            "rows": rows,
+            "table_rows": size,
+            "seconds": time.perf_counter() - began,
+            "jvm_cpu_s": cpu_since(jvm, cpu)["jvm"],
+        }
+    return {
+        "kind": "merge floor",
+        "tables": tables,
+        "seconds": sum(t["seconds"] for t in tables.values()),
+        "jvm_cpu_s": sum(t["jvm_cpu_s"] for t in tables.values()),
+    }
+
+
 def main() -> None:
     job = json.loads(sys.stdin.readline())
     spark, phases = start_spark(job)
@@ -143,9 +208,11 @@ def main() -> None:
         request = json.loads(line)
         if request.get("kind") == "quit":
             break
-        print(
-            "RESULT " + json.dumps(one_run(job, request, spark, counters, jvm, steps)), flush=True
-        )
+        if request["kind"] == "merge floor":
+            result = merge_floor(job, request, spark, jvm)
+        else:
+            result = one_run(job, request, spark, counters, jvm, steps)
+        print("RESULT " + json.dumps(result), flush=True)
     spark.stop()
 
 
