@@ -69,7 +69,7 @@ class Child:
         return self._send({"kind": kind, "offset_s": offset.total_seconds()}, "RESULT ")
 
     def merge_floor(self, run: dict) -> dict:
-        written = {o: r["written"] for o, r in run["objects"].items() if r["written"]}
+        written = {o: r["written"] for o, r in run["objects"].items()}
         return self._send({"kind": "merge floor", "written": written}, "RESULT ")
 
     def _send(self, request: dict, prefix: str) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 _STAGE = {
@@ -183,7 +182,8 @@ def goals(scales: list[dict]) -> list[Goal]:
     return out
 
 
-def _change(scales: list[dict]) -> str:
+def _change(scales: list[dict], cores: int) -> str:
+    """The change runs in words; ``cores``: the measuring machine's (``machine()['nproc']``)."""
     parts = []
     for sc in scales:
         full, quiet, one = (sc["runs"][k] for k in ("full", "no-change", "1%"))
@@ -207,7 +207,7 @@ def _change(scales: list[dict]) -> str:
         )
         floor = sc.get("floor")
         if floor:
-            parts.append(_floor_words(sc, floor, full, one))
+            parts.append(_floor_words(sc, floor, full, one, cores))
     failed = [g for g in goals(scales) if not g.met]
     verdict = (
         "Every goal holds."
@@ -227,11 +227,11 @@ def _change(scales: list[dict]) -> str:
     return " ".join(parts) + " " + verdict
 
 
-def _floor_words(sc: dict, floor: dict, full: dict, one: dict) -> str:
+def _floor_words(sc: dict, floor: dict, full: dict, one: dict, cores: int) -> str:
     """The bare MERGE floor against the full sync, and what it leaves of the 1% goal."""
     from benchmarks.change import GOALS
 
-    goal, cores = GOALS["change_ratio"], os.cpu_count() or 1
+    goal = GOALS["change_ratio"]
     share, cpu = floor["seconds"] / full["seconds"], floor["jvm_cpu_s"] / full["cpu_s"]["jvm"]
     least = floor["jvm_cpu_s"] / cores  # the MERGEs' CPU, every core busy throughout
     left = goal * full["seconds"] - least
@@ -265,7 +265,9 @@ def interpretation(results: dict) -> str:
             _latency(sizes),
             _memory_calls(sizes),
             _lake(results["lake"], results["default_transfer"]),
-            _change(results["change"]) if results.get("change") else "",
+            _change(results["change"], results["machine"]["nproc"])
+            if results.get("change")
+            else "",
         )
         if part
     )

@@ -247,7 +247,7 @@ def _floors(scales: list[dict]) -> str:
                 "1% run s / JVM CPU s",
             ],
             rows,
-        )  # fmt: skip
+        )
         + "\n"
     )
 

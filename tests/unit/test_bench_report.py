@@ -5,7 +5,6 @@ against the goal it leaves room for or rules out."""
 from __future__ import annotations
 
 import pytest
-from benchmarks import interpret
 from benchmarks.interpret import _floor_words, goals
 from benchmarks.report import change_section
 
@@ -38,19 +37,17 @@ def test_the_change_goal_is_judged_against_the_full_sync():
     assert judged["no-change run <= 10% of full"] == ("4.0%", True)
 
 
-def test_a_floor_over_the_goal_on_every_core_rules_the_goal_out(monkeypatch):
-    monkeypatch.setattr(interpret.os, "cpu_count", lambda: 2)
+def test_a_floor_over_the_goal_on_every_core_rules_the_goal_out():
     sc = scale(61.0, 30.0, 50.0)  # 50 CPU-s over 2 cores: 25 s, a quarter of the full sync
-    words = _floor_words(sc, sc["floor"], sc["runs"]["full"], sc["runs"]["1%"])
+    words = _floor_words(sc, sc["floor"], sc["runs"]["full"], sc["runs"]["1%"], cores=2)
     assert "at least 25.0 s, 25% of the full sync" in words
     assert "no 1% run that keeps each changed table in step with a MERGE can meet it" in words
 
 
 @pytest.mark.parametrize(("cores", "left"), [(2, "10.0"), (4, "15.0")])
-def test_a_floor_under_the_goal_says_what_it_leaves(monkeypatch, cores, left):
-    monkeypatch.setattr(interpret.os, "cpu_count", lambda: cores)
+def test_a_floor_under_the_goal_says_what_it_leaves(cores, left):
     sc = scale(61.0, 15.0, 20.0)  # 20 CPU-s: 10 s on 2 cores, 5 s on 4; the goal allows 20 s
-    words = _floor_words(sc, sc["floor"], sc["runs"]["full"], sc["runs"]["1%"])
+    words = _floor_words(sc, sc["floor"], sc["runs"]["full"], sc["runs"]["1%"], cores=cores)
     assert f"would have {left} s left for everything else" in words
     assert "can meet it" not in words
 
