@@ -43,6 +43,7 @@ def cli(emulator, lake_names, monkeypatch):
     base = [
         "--endpoint-url", emulator.url, "--catalog", lake_names.catalog,
         "--schema", lake_names.schema, "--lag-minutes", "0", "--no-progress",
+        "--no-analytics",  # the views have their own module (test_analytics)
     ]  # fmt: skip
     return lambda *args: execute(["run", *base, *args])
 
