@@ -129,6 +129,7 @@ class Event:
     function: str
     object: str | None
     data_page: bool
+    controlid: str | None = None  # a retry resends the same one: it names the request's chain
 
 
 class FaultPlan:
@@ -169,6 +170,7 @@ class FaultPlan:
                             "request": request_no,
                             "at_function": ev.function if ev else None,
                             "at_object": ev.object if ev else None,
+                            "at_controlid": ev.controlid if ev else None,
                             "time": time.time(),
                         }
                     )

@@ -140,7 +140,7 @@ class Gateway:
                     body.findtext("resultId").strip(), self.company.settings.company_id
                 )
                 obj = cur.object if cur else None
-            events.append(Event(body.tag, obj, body.tag in DATA_FUNCTIONS))
+            events.append(Event(body.tag, obj, body.tag in DATA_FUNCTIONS, fn.get("controlid")))
         return events
 
     def _answer(self, path: str, body: bytes, root, kinds: Fired) -> env.Reply:

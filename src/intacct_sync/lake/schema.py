@@ -7,8 +7,12 @@ New fields become new nullable columns; a type change that would lose data is re
 
 from __future__ import annotations
 
+import json
 import logging
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
 
 import pyarrow as pa
 from pyspark.sql import SparkSession
@@ -169,6 +173,8 @@ def create_table(
     schema: T.StructType,
     key: str | None,
     comment: str | None = None,
+    *,
+    clear_killed_create: bool = True,
 ) -> None:
     """``CREATE TABLE IF NOT EXISTS ... USING delta``: change data feed on, liquid clustering
     by the key where the runtime has it, the table and column comments for analysts.
@@ -212,12 +218,55 @@ def create_table(
                 )
         with_conflict_retry(lambda: spark.sql(f"{base}{about}{properties}"))
     except CommitConflict as exc:
+        folder = _unregistered_create(spark, names, table) if clear_killed_create else None
+        if folder is not None:
+            # A run killed between Delta's first commit and the catalog's entry (the local
+            # metastore writes after Delta does) left a table no catalog knows and no row in it.
+            # Nothing is lost by removing it, and the table is then created as planned.
+            log.warning(
+                "table %s: its folder holds only the CREATE of a run killed before the catalog "
+                "recorded it (no rows); removing it and creating the table again",
+                names.qualified(table),
+            )
+            shutil.rmtree(folder)
+            create_table(spark, names, table, schema, key, comment, clear_killed_create=False)
+            return
         raise TableCreateError(
-            f"could not create table {names.qualified(table)}: its folder is not empty and holds "
-            "no Delta commit (concurrent conflict with another run creating it, or a first run "
-            "killed mid-create); rerun once other runs have ended, and if it persists remove that "
-            "table's empty folder"
+            f"could not create table {names.qualified(table)}: its folder is not empty and is not "
+            "a table the catalog knows (another run creating it at the same time, or files left "
+            "by an earlier run); rerun once other runs have ended, and if it persists look at "
+            "that table's folder: move it aside if it holds nothing you need"
         ) from exc
+
+
+def _unregistered_create(spark: SparkSession, names: TableNames, table: str) -> Path | None:
+    """The local folder of ``table`` if it holds nothing but a bare CREATE (or no commit at
+    all) and the catalog does not know the table: what a run killed mid-create leaves.
+
+    Only a local session's ``file:`` warehouse qualifies: Unity Catalog gives each managed
+    table a fresh location, so no run there meets the folder of an earlier one. A folder with
+    any later commit, or a first commit that adds files, is left alone (it may hold rows).
+    """
+    if not names.local or names.exists(spark, table):
+        return None
+    rows = spark.sql(f"DESCRIBE SCHEMA {names.qualified_schema}").collect()
+    where = next((r[1] for r in rows if str(r[0]).lower() == "location"), "")
+    if not str(where).startswith("file:"):
+        return None
+    folder = Path(urlparse(str(where)).path) / table
+    log_dir = folder / "_delta_log"
+    if not folder.is_dir() or any(p.name != "_delta_log" for p in folder.iterdir()):
+        return None
+    commits = sorted(log_dir.glob("*.json")) if log_dir.is_dir() else []
+    if len(commits) > 1:
+        return None
+    for commit in commits:
+        if commit.name != f"{0:020d}.json":
+            return None
+        actions = [json.loads(line) for line in commit.read_text().splitlines() if line.strip()]
+        if any("add" in a or "remove" in a or "cdc" in a for a in actions):
+            return None
+    return folder
 
 
 def _column_ddl(field: T.StructField) -> str:
