@@ -16,6 +16,7 @@
     |                                 runs; wait, then re-send the same bytes (§2, §17)
     +-- SessionExpired                log in again once and repeat (docs/protocol.md §3.3)
     +-- ResultIdExpired               restart the readByQuery (docs/protocol.md §5.1)
+    |   +-- ReadMoreLostPage          a readMore ran after the client gave up: restart it too
     +-- FatalError                    fail the object; a human must act
         +-- ConfigurationError        fix the configuration (credentials, company); exit 2
         |   +-- SenderCredentialsError    control-level XL03000006: sender id / password
@@ -157,6 +158,11 @@ class SessionExpired(IntacctError): ...
 
 
 class ResultIdExpired(IntacctError): ...
+
+
+class ReadMoreLostPage(ResultIdExpired):
+    """A readMore ran after the client gave up on it: its page never reached the client and
+    the cursor moved past it. Restarting the query (as for an expired resultId) recovers."""
 
 
 class FatalError(IntacctError): ...

@@ -15,8 +15,10 @@ all that is left to read. A row changed during the read moves past the window en
 by the next run, as with cursor order.
 
 **readByQuery** (``ReadFunction.READ_BY_QUERY``, user-defined dimensions, §5.1): readMore by
-resultId until ``numremaining`` is 0; an expired resultId restarts the query (at most
-``max_restarts`` times), dropping rows already yielded by key. Only UDDs use it and they are
+resultId until ``numremaining`` is 0; an expired resultId, or a page lost to a readMore that
+ran after the client gave up on it (its answer's rows and ``numremaining`` do not add up to what
+the answer before left), restarts the query (at most ``max_restarts`` times), dropping rows
+already yielded by key. Only UDDs use it and they are
 small, so the set of yielded keys stays small.
 
 Keyset pages go through ``adaptive.Adaptive`` when the client passes one: fields ``query``
@@ -32,7 +34,7 @@ from datetime import datetime, timedelta
 
 from intacct_sync.intacct import envelope
 from intacct_sync.intacct.adaptive import Adaptive, keep
-from intacct_sync.intacct.errors import ResultIdExpired
+from intacct_sync.intacct.errors import ReadMoreLostPage, ResultIdExpired
 from intacct_sync.intacct.fields import Field, FieldType
 from intacct_sync.intacct.filters import And, Cmp, Filter, Or
 from intacct_sync.intacct.objects import ObjectSpec
@@ -284,14 +286,29 @@ def read_by_query_pages(
     for attempt in range(max_restarts + 1):
         try:
             paginator = ReadMorePaginator(spec.name, select, text, page_size)
+            promised: int | None = None  # rows the previous answer said were left
             for chunk in paginate(call, paginator):
+                if promised is not None and len(chunk.records) + chunk.numremaining != promised:
+                    # A readMore that ran after the client gave up on it (a read timeout, a
+                    # lost answer) moved the cursor past rows this read never saw: asking again
+                    # returns the page after. Restart the query; rows already yielded are
+                    # dropped by key, so nothing is read twice or lost.
+                    raise ReadMoreLostPage(
+                        f"{spec.name}: a readMore answer left {chunk.numremaining} rows after "
+                        f"{len(chunk.records)}, but {promised} were left before it (a page was "
+                        "lost between the client and Intacct)"
+                    )
+                promised = chunk.numremaining
                 fresh = [r for r in chunk.records if (r.findtext(spec.key) or "") not in seen]
                 seen.update(r.findtext(spec.key) or "" for r in fresh)
                 if fresh or not seen:
                     fresh_chunk = Chunk(fresh, chunk.data, chunk.response)
                     yield to_page(fresh_chunk, fields, tz, spec.name, spec.key)
             return
-        except ResultIdExpired:
+        except ResultIdExpired as exc:  # ReadMoreLostPage too
             if attempt == max_restarts:
                 raise
-            log.warning("readByQuery result of %s expired; restarting (%d)", spec.name, attempt + 1)
+            what = "lost a page" if isinstance(exc, ReadMoreLostPage) else "expired"
+            log.warning(
+                "readByQuery result of %s %s; restarting (%d)", spec.name, what, attempt + 1
+            )
