@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -63,6 +64,16 @@ def test_the_local_jvm_runs_with_the_parallel_collector_and_a_raised_compile_thr
     assert "-XX:CompileThresholdScaling=3" in arguments
     assert "-Duser.timezone=UTC" in arguments
     assert sorted(collectors) == ["PS MarkSweep", "PS Scavenge"]
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("SPARK_DRIVER_MEMORY")), reason="SPARK_DRIVER_MEMORY sets the heap"
+)
+def test_the_local_driver_jvm_gets_a_heap_of_two_gigabytes(spark):
+    # Spark's default of 1g ran a long-lived session out of heap mid-MERGE (make stress); the
+    # setting must reach the JVM, which only reads it at launch.
+    heap = spark.sparkContext._jvm.java.lang.Runtime.getRuntime().maxMemory()
+    assert heap > 1.5 * 2**30, f"max heap {heap / 2**20:.0f} MiB"
 
 
 def test_first_load_creates_table_with_exact_types(spark, lake_names):

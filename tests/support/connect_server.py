@@ -16,7 +16,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from intacct_sync.lake.spark import LOCAL_CONF, find_jars_dir
+from intacct_sync.lake.spark import LOCAL_CONF, LOCAL_DRIVER_MEMORY, find_jars_dir
 
 SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
 
@@ -48,6 +48,7 @@ class ConnectServer:
             raise RuntimeError("no Delta jars: run `make jars` first")
         conf = {
             **LOCAL_CONF,
+            "spark.driver.memory": LOCAL_DRIVER_MEMORY,  # as the local session's
             "spark.connect.grpc.binding.address": "127.0.0.1",
             "spark.connect.grpc.binding.port": str(self.port),
             "spark.sql.warehouse.dir": str(self.warehouse / "warehouse"),
